@@ -1,0 +1,77 @@
+namespace B2BKpiApi.Metrics;
+
+/// <summary>
+/// The sum of the values of the contracts that share one term. The database groups contracts by
+/// term (<c>GROUP BY startsOn, endsOn</c>) so revenue and ARR are exact without loading contracts.
+/// </summary>
+/// <param name="StartsOn">First day of the term, inclusive.</param>
+/// <param name="EndsOn">Last day of the term, inclusive.</param>
+/// <param name="Value">Σ contract value over the contracts with this term.</param>
+public sealed record TermValue(DateOnly StartsOn, DateOnly EndsOn, decimal Value);
+
+/// <summary>Client counts for a period P (see kpis.md "Named quantities").</summary>
+/// <param name="AtStart">S: clients active on the day before <c>from</c>.</param>
+/// <param name="AtEnd">E: clients active on <c>to</c>.</param>
+/// <param name="New">N: clients with <c>acquiredOn</c> in P.</param>
+/// <param name="Lost">L: clients in S with <c>churnedOn</c> in P.</param>
+/// <param name="Churned">Clients with <c>churnedOn &lt;= to</c> (for the CLV lifespan).</param>
+/// <param name="ChurnedLifespanDays">Σ (churnedOn − acquiredOn) in days over those churned clients.</param>
+public sealed record ClientFacts(int AtStart, int AtEnd, int New, int Lost, int Churned, long ChurnedLifespanDays);
+
+/// <summary>Revenue and ARR quantities for a period P.</summary>
+/// <param name="Revenue">R: revenue recognized in P (unrounded).</param>
+/// <param name="PreviousRevenue">Rprev: revenue recognized in the previous period (unrounded).</param>
+/// <param name="ArrAtEnd">Σ ARR(to) over the clients active on <c>to</c> (E).</param>
+/// <param name="NrrBaseArr">Σ ARR(start) over the clients with ARR &gt; 0 on <c>start</c>.</param>
+/// <param name="NrrCurrentArr">Σ ARR(to) over those same clients.</param>
+/// <param name="ContractsSigned">Contracts with <c>signedOn</c> in P.</param>
+/// <param name="ContractsSignedValue">Σ value of those contracts.</param>
+/// <param name="ClientsSigning">Distinct clients that signed those contracts.</param>
+public sealed record RevenueFacts(
+    decimal Revenue, decimal PreviousRevenue, decimal ArrAtEnd, decimal NrrBaseArr, decimal NrrCurrentArr,
+    int ContractsSigned, decimal ContractsSignedValue, int ClientsSigning);
+
+/// <summary>Σ cost amounts with <c>incurredOn</c> in P, by category.</summary>
+public sealed record CostFacts(decimal Cogs, decimal DirectLabor, decimal Sales, decimal Marketing, decimal Overhead)
+{
+    /// <summary>Σ over every category.</summary>
+    public decimal Total => Cogs + DirectLabor + Sales + Marketing + Overhead;
+}
+
+/// <summary>Survey answers with <c>respondedOn</c> in P, by kind.</summary>
+/// <param name="NpsPromoters">nps answers scoring 9–10.</param>
+/// <param name="NpsPassives">nps answers scoring 7–8.</param>
+/// <param name="NpsDetractors">nps answers scoring 0–6.</param>
+/// <param name="CsatAnswers">csat answers.</param>
+/// <param name="CsatSatisfied">csat answers scoring 4 or 5.</param>
+/// <param name="CesAnswers">ces answers.</param>
+/// <param name="CesScoreSum">Σ score of ces answers.</param>
+public sealed record SurveyFacts(
+    int NpsPromoters, int NpsPassives, int NpsDetractors,
+    int CsatAnswers, int CsatSatisfied, int CesAnswers, long CesScoreSum);
+
+/// <summary>Lead quantities for a period P.</summary>
+/// <param name="Qualified">Leads with <c>qualifiedOn</c> in P (MQLs).</param>
+/// <param name="Created">Leads with <c>createdOn</c> in P.</param>
+/// <param name="CreatedConverted">Of those, leads with <c>opportunityOn &lt;= to</c>.</param>
+/// <param name="Won">Leads won with <c>closedOn</c> in P.</param>
+/// <param name="Lost">Leads lost with <c>closedOn</c> in P.</param>
+/// <param name="WonDealValue">Σ dealValue of the won leads closed in P.</param>
+/// <param name="WonCycleDays">Σ (closedOn − createdOn) in days of the won leads closed in P.</param>
+/// <param name="OpenQualified">Q: leads with <c>qualifiedOn &lt;= to</c> and not closed on or before <c>to</c>.</param>
+public sealed record LeadFacts(
+    int Qualified, int Created, int CreatedConverted, int Won, int Lost,
+    decimal WonDealValue, long WonCycleDays, int OpenQualified);
+
+/// <summary>
+/// Everything the KPI formulas read for one period, already aggregated. A family is <c>null</c>
+/// when the request's filter cannot apply to it (costs belong to no client; leads carry no
+/// industry): every KPI that reads a null family is undefined with reason <c>filter-not-applicable</c>.
+/// </summary>
+public sealed record PeriodFacts(
+    Period Period,
+    ClientFacts? Clients,
+    RevenueFacts? Revenue,
+    CostFacts? Costs,
+    SurveyFacts? Surveys,
+    LeadFacts? Leads);
