@@ -1,6 +1,53 @@
+using B2BKpiApi.Common;
+using B2BKpiApi.Data;
+using B2BKpiApi.Features.Clients;
+using B2BKpiApi.Features.Contracts;
+using B2BKpiApi.Features.Costs;
+using B2BKpiApi.Features.Leads;
+using B2BKpiApi.Features.Surveys;
+using B2BKpiApi.Features.Tenants;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
+builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<TenantContext>();
+builder.Services.AddKpiDatabase(builder.Configuration);
+builder.Services.AddRequestValidators();
+builder.Services.AddKpiOpenApi();
+builder.Services.AddKpiRateLimiting(builder.Configuration);
+builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseRateLimiter();
 
-app.Run();
+app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+
+var v1 = app.MapGroup("/v1");
+v1.MapTenants();
+var tenantApi = v1.MapGroup("").RequireTenantKey().RequireRateLimiting(RateLimits.PerTenant);
+tenantApi.MapClients();
+tenantApi.MapContracts();
+tenantApi.MapLeads();
+tenantApi.MapSurveys();
+tenantApi.MapCosts();
+
+await Database.MigrateAsync(app.Services);
+await app.RunAsync();
+
+/// <summary>The web host; public so that tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using B2BKpiApi.Features.Clients;
+using B2BKpiApi.Features.Contracts;
+using B2BKpiApi.Features.Costs;
+using B2BKpiApi.Features.Leads;
+using B2BKpiApi.Features.Surveys;
+using B2BKpiApi.Features.Tenants;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace B2BKpiApi.Common;
+
+public static class OpenApi
+{
+    public const string DocumentName = "v1";
+    public const string DocumentPath = "/openapi/v1.json";
+    private const string ApiKeyScheme = "ApiKey";
+
+    public static IServiceCollection AddKpiOpenApi(this IServiceCollection services) =>
+        services.AddEndpointsApiExplorer().AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "B2B KPI API",
+                Version = "v1",
+                Description = "Push clients, contracts, leads, surveys and costs; read KPIs with their inputs and benchmarks. " +
+                              "Every /v1 call sends X-Api-Key: a tenant's key, or the operator's key for POST /v1/tenants. " +
+                              "Errors are RFC 9457 problem details.",
+            });
+            options.CustomSchemaIds(SchemaId);
+            options.SupportNonNullableReferenceTypes();
+            options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Auth.Header,
+                Description = "A tenant's API key (kpi_…), or the operator key for POST /v1/tenants.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
+            });
+            options.SchemaFilter<ExamplesSchemaFilter>();
+        });
+
+    /// <summary>Nested and generic types get readable, unique schema names: CreateTenantRequest, ClientResponsePage.</summary>
+    public static string SchemaId(Type type)
+    {
+        var name = type.IsGenericType
+            ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]
+            : type.Name;
+        return type.DeclaringType is { } outer ? SchemaId(outer) + name : name;
+    }
+
+    private sealed class ExamplesSchemaFilter : ISchemaFilter
+    {
+        private static readonly Dictionary<Type, string> Examples = new()
+        {
+            [typeof(CreateTenant.Request)] = """{ "name": "Acme Industrial", "industry": "manufacturing", "currency": "USD" }""",
+            [typeof(ClientRequest)] = """{ "externalId": "crm-0042", "name": "Globex GmbH", "acquiredOn": "2026-01-15", "churnedOn": null, "industry": "manufacturing", "segment": "enterprise" }""",
+            [typeof(ContractRequest)] = """{ "externalId": "inv-2026-001", "clientId": "0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "signedOn": "2026-01-10", "startsOn": "2026-02-01", "endsOn": "2027-01-31", "value": 24000.00, "currency": "USD", "kind": "new" }""",
+            [typeof(LeadRequest)] = """{ "externalId": "hs-deal-981", "createdOn": "2026-01-05", "qualifiedOn": "2026-01-12", "opportunityOn": "2026-01-20", "closedOn": "2026-03-02", "outcome": "won", "dealValue": 18000.00, "currency": "USD", "source": "webinar" }""",
+            [typeof(SurveyRequest)] = """{ "externalId": "typeform-77", "kind": "nps", "score": 9, "respondedOn": "2026-03-15", "clientId": "0199a3c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "respondentRole": "economic-buyer" }""",
+            [typeof(CostRequest)] = """{ "externalId": "gl-5521", "category": "marketing", "amount": 12500.00, "currency": "USD", "incurredOn": "2026-02-28" }""",
+        };
+
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is OpenApiSchema concrete && Examples.TryGetValue(context.Type, out var example))
+                concrete.Examples = [JsonNode.Parse(example)!];
+        }
+    }
+}

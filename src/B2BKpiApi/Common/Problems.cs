@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace B2BKpiApi.Common;
+
+/// <summary>RFC 9457 problem details for every error the API gives.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem($"No {what} with this id.", statusCode: StatusCodes.Status404NotFound, title: "Not Found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(errors);
+}
+
+/// <summary>
+/// Turns a body that cannot be read (malformed JSON, a wrong type, an unknown field or enum value)
+/// into a 400 problem naming the JSON path, and anything unexpected into a bare 500 problem:
+/// never a stack trace or an exception message from inside the server.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, errors) = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.",
+                DescribeJson(json), JsonErrors(json)),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad Request", SafeBadRequestDetail(bad), null),
+            _ => (500, "An unexpected error occurred.", "The error was logged; quote the traceId when you contact support.", null),
+        };
+        if (status >= 500)
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+
+        httpContext.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (errors is not null)
+            problem.Extensions["errors"] = errors;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+
+    private static string DescribeJson(JsonException json)
+    {
+        if (json.Path is not { Length: > 0 } path || path == "$")
+            return "The body is not well-formed JSON, or not a JSON object.";
+        var field = FieldOf(path);
+        if (json.Message.Contains("could not be mapped", StringComparison.Ordinal))
+            return $"'{field}' is not a field of this request (server-owned fields such as id, tenantId and timestamps cannot be sent).";
+        if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
+            return $"'{field}' has the wrong type, or is not one of its allowed values.";
+        return $"The JSON is malformed at '{field}'.";
+    }
+
+    private static string FieldOf(string path) => path.TrimStart('$').TrimStart('.');
+
+    private static Dictionary<string, string[]> JsonErrors(JsonException json)
+    {
+        var field = json.Path is { Length: > 0 } path ? FieldOf(path) : "";
+        return new() { [field.Length == 0 ? "$" : field] = [DescribeJson(json)] };
+    }
+
+    private static string SafeBadRequestDetail(BadHttpRequestException bad) => bad.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        _ when bad.Message.StartsWith("Required parameter", StringComparison.Ordinal) => "The request body is missing.",
+        _ when bad.Message.StartsWith("Failed to read parameter", StringComparison.Ordinal) => "The request body could not be read.",
+        _ => "The request could not be read.",
+    };
+}

@@ -1,0 +1,87 @@
+namespace B2BKpiApi.Data;
+
+/// <summary>A customer of the product: owns every record pushed with one of its API keys.</summary>
+public sealed class Tenant
+{
+    public Guid Id { get; set; }
+    public string Name { get; set; } = "";
+    public string Industry { get; set; } = "";
+    public string Currency { get; set; } = "";
+    /// <summary>The public half of the API key, used to find the tenant without comparing secrets in SQL.</summary>
+    public string ApiKeyId { get; set; } = "";
+    /// <summary>SHA-256 of the secret half of the API key; the key itself is never stored.</summary>
+    public byte[] ApiKeyHash { get; set; } = [];
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Every record a tenant owns. <see cref="TenantId"/> is stamped on save, never taken from a request.</summary>
+public abstract class TenantOwned
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public string? ExternalId { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    /// <summary>Incremented by the application on every change (SQLite cannot generate it).</summary>
+    public int Version { get; set; }
+}
+
+public sealed class Client : TenantOwned
+{
+    public string Name { get; set; } = "";
+    public DateOnly AcquiredOn { get; set; }
+    public DateOnly? ChurnedOn { get; set; }
+    public string? Industry { get; set; }
+    public string? Segment { get; set; }
+}
+
+public enum ContractKind { New, Renewal, Expansion }
+
+public sealed class Contract : TenantOwned
+{
+    public Guid ClientId { get; set; }
+    public DateOnly SignedOn { get; set; }
+    public DateOnly StartsOn { get; set; }
+    public DateOnly EndsOn { get; set; }
+    /// <summary>Money in minor units (cents) so that sums are exact in SQL on every provider.</summary>
+    public long ValueMinor { get; set; }
+    public string Currency { get; set; } = "";
+    public ContractKind Kind { get; set; }
+}
+
+public enum LeadOutcome { Won, Lost }
+
+public sealed class Lead : TenantOwned
+{
+    public DateOnly CreatedOn { get; set; }
+    public DateOnly? QualifiedOn { get; set; }
+    public DateOnly? OpportunityOn { get; set; }
+    public DateOnly? ClosedOn { get; set; }
+    public LeadOutcome? Outcome { get; set; }
+    public long? DealValueMinor { get; set; }
+    public string? Currency { get; set; }
+    public string? Source { get; set; }
+}
+
+public enum SurveyKind { Nps, Csat, Ces }
+
+public enum RespondentRole { EconomicBuyer, TechnicalBuyer, User, Gatekeeper, Other }
+
+public sealed class Survey : TenantOwned
+{
+    public SurveyKind Kind { get; set; }
+    public int Score { get; set; }
+    public DateOnly RespondedOn { get; set; }
+    public Guid? ClientId { get; set; }
+    public RespondentRole? RespondentRole { get; set; }
+}
+
+public enum CostCategory { Cogs, DirectLabor, Sales, Marketing, Overhead }
+
+public sealed class Cost : TenantOwned
+{
+    public CostCategory Category { get; set; }
+    public long AmountMinor { get; set; }
+    public string Currency { get; set; } = "";
+    public DateOnly IncurredOn { get; set; }
+}

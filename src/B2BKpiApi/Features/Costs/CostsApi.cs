@@ -1,0 +1,46 @@
+using B2BKpiApi.Common;
+using B2BKpiApi.Data;
+using FluentValidation;
+
+namespace B2BKpiApi.Features.Costs;
+
+/// <summary>A cost the tenant incurred on one day, in one category.</summary>
+public sealed record CostRequest(string? ExternalId, CostCategory? Category, decimal? Amount, string? Currency, DateOnly? IncurredOn)
+    : IResourceRequest<Cost>
+{
+    public void ApplyTo(Cost entity)
+    {
+        entity.ExternalId = ExternalId;
+        entity.Category = Category!.Value;
+        entity.AmountMinor = Money.ToMinor(Amount!.Value);
+        entity.Currency = Currency!;
+        entity.IncurredOn = IncurredOn!.Value;
+    }
+
+    public sealed class Validator : AbstractValidator<CostRequest>
+    {
+        public Validator(TenantContext tenant)
+        {
+            RuleFor(r => r.ExternalId).ExternalId();
+            RuleFor(r => r.Category).NotNull();
+            RuleFor(r => r.Amount).NotNull().PositiveAmount();
+            RuleFor(r => r.Currency).NotEmpty().TenantCurrency(tenant);
+            RuleFor(r => r.IncurredOn).NotNull().InRange();
+        }
+    }
+}
+
+public sealed record CostResponse(
+    Guid Id, string? ExternalId, CostCategory Category, decimal Amount, string Currency, DateOnly IncurredOn,
+    DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static CostResponse From(Cost c) =>
+        new(c.Id, c.ExternalId, c.Category, Money.FromMinor(c.AmountMinor), c.Currency, c.IncurredOn, c.CreatedAt, c.UpdatedAt);
+}
+
+public static class CostsApi
+{
+    public static RouteGroupBuilder MapCosts(this RouteGroupBuilder v1) =>
+        v1.MapTenantResource(new ResourceDefinition<Cost, CostRequest, CostResponse>(
+            "Cost", "Costs", db => db.Costs, c => c.IncurredOn, CostResponse.From));
+}

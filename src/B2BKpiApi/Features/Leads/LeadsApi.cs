@@ -1,0 +1,64 @@
+using B2BKpiApi.Common;
+using B2BKpiApi.Data;
+using FluentValidation;
+
+namespace B2BKpiApi.Features.Leads;
+
+/// <summary>A lead through the funnel: createdOn ≤ qualifiedOn ≤ opportunityOn ≤ closedOn, for the dates present.</summary>
+public sealed record LeadRequest(
+    string? ExternalId, DateOnly? CreatedOn, DateOnly? QualifiedOn, DateOnly? OpportunityOn, DateOnly? ClosedOn,
+    LeadOutcome? Outcome, decimal? DealValue, string? Currency, string? Source)
+    : IResourceRequest<Lead>
+{
+    public void ApplyTo(Lead entity)
+    {
+        entity.ExternalId = ExternalId;
+        entity.CreatedOn = CreatedOn!.Value;
+        entity.QualifiedOn = QualifiedOn;
+        entity.OpportunityOn = OpportunityOn;
+        entity.ClosedOn = ClosedOn;
+        entity.Outcome = Outcome;
+        entity.DealValueMinor = DealValue is { } v ? Money.ToMinor(v) : null;
+        entity.Currency = Currency;
+        entity.Source = Source;
+    }
+
+    public sealed class Validator : AbstractValidator<LeadRequest>
+    {
+        public Validator(TenantContext tenant)
+        {
+            RuleFor(r => r.ExternalId).ExternalId();
+            RuleFor(r => r.CreatedOn).NotNull().InRange();
+            RuleFor(r => r.QualifiedOn).InRange().NotBefore(r => r.CreatedOn, "createdOn");
+            RuleFor(r => r.OpportunityOn).InRange().NotBefore(r => r.QualifiedOn ?? r.CreatedOn, "qualifiedOn (or createdOn)");
+            RuleFor(r => r.ClosedOn).InRange().NotBefore(r => r.OpportunityOn ?? r.QualifiedOn ?? r.CreatedOn, "opportunityOn (or the latest earlier date)");
+            RuleFor(r => r.Outcome).NotNull().When(r => r.ClosedOn is not null)
+                .WithMessage("'outcome' is required when 'closedOn' is given.");
+            RuleFor(r => r.Outcome).Null().When(r => r.ClosedOn is null)
+                .WithMessage("'outcome' is allowed only with 'closedOn'.");
+            RuleFor(r => r.DealValue).NotNull().When(r => r.Outcome == LeadOutcome.Won)
+                .WithMessage("'dealValue' is required when the lead is won.");
+            RuleFor(r => r.DealValue).PositiveAmount();
+            RuleFor(r => r.Currency).NotEmpty().When(r => r.DealValue is not null)
+                .WithMessage("'currency' is required when 'dealValue' is given.");
+            RuleFor(r => r.Currency).TenantCurrency(tenant);
+            RuleFor(r => r.Source).MaximumLength(200);
+        }
+    }
+}
+
+public sealed record LeadResponse(
+    Guid Id, string? ExternalId, DateOnly CreatedOn, DateOnly? QualifiedOn, DateOnly? OpportunityOn, DateOnly? ClosedOn,
+    LeadOutcome? Outcome, decimal? DealValue, string? Currency, string? Source, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static LeadResponse From(Lead l) =>
+        new(l.Id, l.ExternalId, l.CreatedOn, l.QualifiedOn, l.OpportunityOn, l.ClosedOn, l.Outcome, Money.FromMinor(l.DealValueMinor),
+            l.Currency, l.Source, l.CreatedAt, l.UpdatedAt);
+}
+
+public static class LeadsApi
+{
+    public static RouteGroupBuilder MapLeads(this RouteGroupBuilder v1) =>
+        v1.MapTenantResource(new ResourceDefinition<Lead, LeadRequest, LeadResponse>(
+            "Lead", "Leads", db => db.Leads, l => l.CreatedOn, LeadResponse.From));
+}
