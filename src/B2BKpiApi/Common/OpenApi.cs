@@ -41,6 +41,9 @@ public static class OpenApi
                 [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [],
             });
             options.SchemaFilter<ExamplesSchemaFilter>();
+            options.SchemaFilter<RequiredPropertiesSchemaFilter>();
+            // Money is exact: generated C# clients should use decimal, not double.
+            options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
         });
 
     /// <summary>Nested and generic types get readable, unique schema names: CreateTenantRequest, ClientResponsePage.</summary>

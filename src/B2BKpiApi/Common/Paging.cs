@@ -1,5 +1,7 @@
 using System.Buffers.Text;
+using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 
 namespace B2BKpiApi.Common;
 
@@ -11,7 +13,11 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// record's main date. Pages are ordered by id (time-ordered UUIDv7), so they are stable while
 /// records are added.
 /// </summary>
-public sealed record ListQuery(int? Limit, string? Cursor, DateOnly? From, DateOnly? To)
+public sealed record ListQuery(
+    [property: FromQuery(Name = "limit"), Description("Page size, 1–200; 50 when absent.")] int? Limit,
+    [property: FromQuery(Name = "cursor"), Description("The nextCursor of the previous page.")] string? Cursor,
+    [property: FromQuery(Name = "from"), Description("First day of the main date, inclusive.")] DateOnly? From,
+    [property: FromQuery(Name = "to"), Description("Last day of the main date, inclusive.")] DateOnly? To)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;

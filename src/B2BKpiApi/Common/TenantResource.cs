@@ -56,11 +56,13 @@ public static class TenantResource
             .WithName($"Create{one}").WithSummary($"Create a {one.ToLowerInvariant()}")
             .WithDescription($"Stores a new {one.ToLowerInvariant()} for the calling tenant and answers 201 with its Location. " +
                              "An externalId already used by another of the tenant's records is a 409.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .Validate<TRequest>();
 
         group.MapGet("/{id:guid}", (Guid id, KpiDbContext db, CancellationToken ct) => Get(def, id, db, ct))
             .WithName($"Get{one}").WithSummary($"Read a {one.ToLowerInvariant()}")
-            .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist.");
+            .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/", ([AsParameters] ListQuery query, KpiDbContext db, CancellationToken ct) => List(def, query, db, ct))
             .WithName($"List{many}").WithSummary($"List {many.ToLowerInvariant()}, page by page")
@@ -70,17 +72,24 @@ public static class TenantResource
 
         group.MapPut("/{id:guid}", (Guid id, TRequest request, KpiDbContext db, CancellationToken ct) => Replace(def, id, request, db, ct))
             .WithName($"Replace{one}").WithSummary($"Replace a {one.ToLowerInvariant()}")
-            .WithDescription("Replaces every client-settable field; a field left out is cleared or refused as required.")
+            .WithDescription("Replaces every client-settable field; a field left out is cleared or refused as required. " +
+                             "Another tenant's id answers 404.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .Validate<TRequest>();
 
         group.MapDelete("/{id:guid}", (Guid id, KpiDbContext db, CancellationToken ct) => Delete(def, id, db, ct))
-            .WithName($"Delete{one}").WithSummary($"Delete a {one.ToLowerInvariant()}");
+            .WithName($"Delete{one}").WithSummary($"Delete a {one.ToLowerInvariant()}")
+            .WithDescription("Answers 204. Another tenant's id answers 404; a record that others still name answers 409.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/batch", (BatchRequest<TRequest> request, IValidator<TRequest> validator, KpiDbContext db, CancellationToken ct) =>
                 BatchUpsert(def, request, validator, db, ct))
             .WithName($"BatchUpsert{many}").WithSummary($"Create or update up to {MaxBatchItems} {many.ToLowerInvariant()} by externalId")
             .WithDescription("All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant " +
-                             "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.");
+                             "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.")
+            .ProducesValidationProblem();
         return group;
     }
 

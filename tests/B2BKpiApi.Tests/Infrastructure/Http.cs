@@ -16,7 +16,8 @@ public static class Http
         using var response = await call;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
-        return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!;
+        var isJson = response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true;
+        return body.Length == 0 ? new JsonObject() : isJson ? JsonNode.Parse(body)! : JsonValue.Create(body);
     }
 
     public static Task<HttpResponseMessage> PostJson(this HttpClient http, string url, object body) => http.PostAsJsonAsync(url, body);
