@@ -3,10 +3,14 @@ using B2BKpiApi.Data;
 using B2BKpiApi.Features.Clients;
 using B2BKpiApi.Features.Contracts;
 using B2BKpiApi.Features.Costs;
+using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Features.Leads;
 using B2BKpiApi.Features.Surveys;
 using B2BKpiApi.Features.Tenants;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+if (args is ["--health-probe", var probeUrl])
+    return await HealthProbe.RunAsync(probeUrl);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +26,9 @@ builder.Services.AddKpiDatabase(builder.Configuration);
 builder.Services.AddRequestValidators();
 builder.Services.AddKpiOpenApi();
 builder.Services.AddKpiRateLimiting(builder.Configuration);
+builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
+builder.Services.AddScoped<FactsQuery>();
+builder.Services.AddScoped<KpiEngine>();
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();
@@ -45,9 +52,11 @@ tenantApi.MapContracts();
 tenantApi.MapLeads();
 tenantApi.MapSurveys();
 tenantApi.MapCosts();
+tenantApi.MapKpis();
 
 await Database.MigrateAsync(app.Services);
 await app.RunAsync();
+return 0;
 
 /// <summary>The web host; public so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -20,7 +20,9 @@ public static class Auth
     public const string Header = "X-Api-Key";
 
     public static TBuilder RequireTenantKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new TenantKeyRequired()).ProducesProblem(StatusCodes.Status401Unauthorized);
+        builder.WithMetadata(new TenantKeyRequired())
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     public static TBuilder RequireOperatorKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new OperatorKeyRequired())

@@ -5,6 +5,7 @@ using B2BKpiApi.Features.Costs;
 using B2BKpiApi.Features.Leads;
 using B2BKpiApi.Features.Surveys;
 using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Metrics;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -42,6 +43,7 @@ public static class OpenApi
             });
             options.SchemaFilter<ExamplesSchemaFilter>();
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
+            options.OperationFilter<KpiParametersOperationFilter>();
             // Money is exact: generated C# clients should use decimal, not double.
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
         });
@@ -53,6 +55,39 @@ public static class OpenApi
             ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]
             : type.Name;
         return type.DeclaringType is { } outer ? SchemaId(outer) + name : name;
+    }
+
+    /// <summary>KPI ids and series intervals are closed sets: publish them as enums so generated clients can offer them.</summary>
+    private sealed class KpiParametersOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (context.ApiDescription.RelativePath?.StartsWith("v1/kpis/{id}", StringComparison.Ordinal) != true)
+                return;
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+            {
+                if (parameter.Name == "id")
+                {
+                    parameter.Description = "A KPI id from GET /v1/kpis.";
+                    parameter.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Enum = KpiCatalog.All.Select(k => (JsonNode)JsonValue.Create(k.Id)).ToList(),
+                    };
+                    parameter.Example = JsonValue.Create(KpiIds.CustomerRetentionRate);
+                }
+                else if (parameter.Name == "interval")
+                {
+                    parameter.Required = true;
+                    parameter.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Enum = ["month", "quarter", "year"],
+                        Description = "month, quarter or year.",
+                    };
+                }
+            }
+        }
     }
 
     private sealed class ExamplesSchemaFilter : ISchemaFilter

@@ -33,6 +33,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.",
                 DescribeJson(json), JsonErrors(json)),
+            BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } m => (400, "One or more validation errors occurred.",
+                null, new Dictionary<string, string[]> { [JsonNaming.Camel(m.Groups["name"].Value)] =
+                    [$"'{JsonNaming.Camel(m.Groups["name"].Value)}' has a value that cannot be read as {Describe(m.Groups["type"].Value)}."] }),
             BadHttpRequestException bad => (bad.StatusCode, "Bad Request", SafeBadRequestDetail(bad), null),
             _ => (500, "An unexpected error occurred.", "The error was logged; quote the traceId when you contact support.", null),
         };
@@ -65,6 +68,17 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return $"'{field}' has the wrong type, or is not one of its allowed values.";
         return $"The JSON is malformed at '{field}'.";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>\\w+)\" from \"")]
+    private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    private static string Describe(string type) => type.TrimEnd('?') switch
+    {
+        "DateOnly" or "Nullable<DateOnly>" => "a date (YYYY-MM-DD)",
+        "int" or "Nullable<int>" => "a whole number",
+        "Guid" or "Nullable<Guid>" => "a UUID",
+        _ => "its type",
+    };
 
     private static string FieldOf(string path) => path.TrimStart('$').TrimStart('.');
 

@@ -1,0 +1,66 @@
+using B2BKpiApi.Common;
+using B2BKpiApi.Metrics;
+
+namespace B2BKpiApi.Features.Kpis;
+
+public sealed record PeriodResponse(DateOnly From, DateOnly To)
+{
+    public static PeriodResponse Of(Period p) => new(p.From, p.To);
+}
+
+/// <summary>One KPI of the catalog.</summary>
+public sealed record KpiDefinitionResponse(
+    string Id, int DefinitionVersion, string Name, string Description, string Formula, string Unit, string Direction,
+    string Perspective, string Timing, IReadOnlyList<string> Reads)
+{
+    public static KpiDefinitionResponse From(KpiDefinition d) =>
+        new(d.Id, d.DefinitionVersion, d.Name, d.Description, d.Formula, Wire.Of(d.Unit), Wire.Of(d.Direction), Wire.Of(d.Perspective),
+            Wire.Of(d.Timing), d.Reads.Select(Wire.Of).ToList());
+}
+
+public sealed record SampleResponse(int Count, int Minimum, bool IsSmall);
+
+/// <summary>How the value compares with one benchmark band.</summary>
+public sealed record BandComparisonResponse(
+    string Industry, string Label, decimal? Lower, decimal? Upper, string? Currency, string Source, string? Note,
+    string Position, bool Favourable, decimal Distance);
+
+/// <summary>The value against a benchmark set; <c>noVerdictReason</c> says why there is no verdict.</summary>
+public sealed record BenchmarkComparisonResponse(
+    string Set, int SetVersion, string? MatchedBand, IReadOnlyList<BandComparisonResponse> Bands, string? NoVerdictReason)
+{
+    public static BenchmarkComparisonResponse From(BenchmarkComparison c) => new(
+        c.Set, c.SetVersion, c.Verdict?.MatchedBand,
+        c.Verdict?.Bands.Select(b => new BandComparisonResponse(b.Band.Industry, b.Band.Label, b.Band.Lower, b.Band.Upper,
+            b.Band.Currency, b.Band.Source, b.Band.Note, Wire.Of(b.Position), b.Favourable, b.Distance)).ToList() ?? [],
+        c.NoVerdictReason);
+}
+
+/// <summary>The same KPI over the previous period of the same length, and the change from it.</summary>
+public sealed record PreviousResponse(PeriodResponse Period, decimal? Value, string? Reason);
+
+/// <summary>
+/// One KPI for one period. <c>value</c> is null exactly when <c>reason</c> is not. <c>inputs</c> holds
+/// every named quantity the value is computed from (exact, at most 10 decimals), so it can be re-derived by hand.
+/// </summary>
+public sealed record KpiResultResponse(
+    string Kpi, int DefinitionVersion, PeriodResponse Period, decimal? Value, string Unit, string? Currency, string? Reason,
+    IReadOnlyDictionary<string, decimal?> Inputs, SampleResponse? Sample, PreviousResponse Previous, decimal? Change,
+    BenchmarkComparisonResponse Benchmark)
+{
+    public static KpiResultResponse From(KpiResult current, KpiResult previous, TenantContext tenant)
+    {
+        var d = current.Definition;
+        var trend = KpiTrend.Between(current, previous);
+        var comparison = BenchmarkComparer.Compare(current, tenant.Industry, tenant.Currency, BenchmarkSets.Seed2025);
+        return new KpiResultResponse(
+            d.Id, d.DefinitionVersion, PeriodResponse.Of(current.Period), current.Value, Wire.Of(d.Unit),
+            d.Unit is Metrics.Unit.Money or Metrics.Unit.MoneyPerDay ? tenant.Currency : null,
+            current.Reason,
+            current.Inputs.ToDictionary(i => i.Name, i => i.Value is { } v ? decimal.Round(v, 10, MidpointRounding.AwayFromZero) : (decimal?)null),
+            current.Sample is { } s ? new SampleResponse(s.Count, s.Minimum, s.IsSmall) : null,
+            new PreviousResponse(PeriodResponse.Of(previous.Period), previous.Value, previous.Reason),
+            trend.Change,
+            BenchmarkComparisonResponse.From(comparison));
+    }
+}

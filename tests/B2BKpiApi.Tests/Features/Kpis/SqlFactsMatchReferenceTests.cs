@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using B2BKpiApi.Common;
+using B2BKpiApi.Features.Kpis;
+using B2BKpiApi.Metrics;
+using B2BKpiApi.Metrics.Reference;
+using B2BKpiApi.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace B2BKpiApi.Tests.Features.Kpis;
+
+/// <summary>
+/// The SQL aggregates must give exactly the facts that the readable in-memory definition
+/// (<see cref="ReferenceFacts"/>) gives on the same random records, and so the same 26 KPI values,
+/// on whichever provider the suite runs against (CI runs it on SQLite and on PostgreSQL).
+/// </summary>
+public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixture<ApiFactory>
+{
+    private static readonly string[] Categories = ["cogs", "direct-labor", "sales", "marketing", "overhead"];
+    private static readonly string[] Industries = ["manufacturing", "retail", "saas"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Sql_facts_equal_the_reference_facts_on_random_records(int seed)
+    {
+        var random = new Random(seed);
+        using var tenant = await factory.CreateTenantAsync();
+        var records = await PushRandomRecords(tenant, random);
+
+        for (var i = 0; i < 6; i++)
+        {
+            var from = new DateOnly(2024, 1, 1).AddDays(random.Next(0, 900));
+            var period = new Period(from, from.AddDays(random.Next(0, 400)));
+            var sql = await SqlFacts(tenant, period, KpiFilter.None);
+            var reference = ReferenceFacts.Compute(records, period);
+
+            Assert.Equal(reference.Clients, sql.Clients);
+            Assert.Equal(reference.Costs, sql.Costs);
+            Assert.Equal(reference.Surveys, sql.Surveys);
+            Assert.Equal(reference.Leads, sql.Leads);
+            Assert.Equal(Exact(reference.Revenue!), Exact(sql.Revenue!));
+
+            var expected = KpiCalculator.ComputeAll(reference).Select(r => (r.Definition.Id, r.Value, r.Reason));
+            var actual = KpiCalculator.ComputeAll(sql).Select(r => (r.Definition.Id, r.Value, r.Reason));
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public async Task An_industry_filter_gives_the_facts_of_that_industrys_clients_alone()
+    {
+        var random = new Random(7);
+        using var tenant = await factory.CreateTenantAsync();
+        var records = await PushRandomRecords(tenant, random);
+        var period = new Period(new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30));
+
+        var retail = records.Clients.Where(c => c.Industry == "retail").ToList();
+        var ids = retail.Select(c => c.Id).ToHashSet();
+        var onlyRetail = new TenantRecords(retail, records.Contracts.Where(c => ids.Contains(c.ClientId)).ToList(), [],
+            records.Surveys.Where(s => s.ClientId is { } id && ids.Contains(id)).ToList(), []);
+        var reference = ReferenceFacts.Compute(onlyRetail, period);
+        var sql = await SqlFacts(tenant, period, new KpiFilter("Retail", null, null));
+
+        Assert.Equal(reference.Clients, sql.Clients);
+        Assert.Equal(reference.Surveys, sql.Surveys);
+        Assert.Equal(Exact(reference.Revenue!), Exact(sql.Revenue!));
+        Assert.Null(sql.Costs);
+        Assert.Null(sql.Leads);
+    }
+
+    private async Task<PeriodFacts> SqlFacts(TenantClient tenant, Period period, KpiFilter filter)
+    {
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
+        return await scope.ServiceProvider.GetRequiredService<FactsQuery>().ComputeAsync(period, filter, CancellationToken.None);
+    }
+
+    // Revenue and ARR are sums of value × days / term days: compare them at a precision far below a cent.
+    private static RevenueFacts Exact(RevenueFacts r) => r with
+    {
+        Revenue = decimal.Round(r.Revenue, 12), PreviousRevenue = decimal.Round(r.PreviousRevenue, 12), ArrAtEnd = decimal.Round(r.ArrAtEnd, 12),
+        NrrBaseArr = decimal.Round(r.NrrBaseArr, 12), NrrCurrentArr = decimal.Round(r.NrrCurrentArr, 12),
+    };
+
+    private static async Task<TenantRecords> PushRandomRecords(TenantClient tenant, Random random)
+    {
+        var origin = new DateOnly(2023, 6, 1);
+        DateOnly Day(int maxDays) => origin.AddDays(random.Next(0, maxDays));
+        static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        decimal Money() => random.Next(1, 5_000_000) / 100m;
+
+        var clientBodies = new JsonArray();
+        var clientDrafts = new List<(string ExternalId, DateOnly AcquiredOn, DateOnly? ChurnedOn, string Industry)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var acquired = Day(1100);
+            DateOnly? churned = random.Next(3) == 0 ? acquired.AddDays(random.Next(0, 500)) : null;
+            var industry = Industries[random.Next(Industries.Length)];
+            clientDrafts.Add(($"c{i}", acquired, churned, industry));
+            clientBodies.Add(new JsonObject
+            {
+                ["externalId"] = $"c{i}", ["name"] = $"Client {i}", ["acquiredOn"] = Iso(acquired),
+                ["churnedOn"] = churned is { } c ? Iso(c) : null, ["industry"] = industry, ["segment"] = "smb",
+            });
+        }
+        var created = await tenant.Http.PostJson("/v1/clients/batch", new JsonObject { ["items"] = clientBodies }).Expect(HttpStatusCode.OK);
+        var clients = created["items"]!.AsArray().Zip(clientDrafts)
+            .Select(x => new ClientRecord(Guid.Parse(x.First!["id"]!.GetValue<string>()), x.Second.AcquiredOn, x.Second.ChurnedOn,
+                x.Second.Industry, "smb"))
+            .ToList();
+
+        var contracts = new List<ContractRecord>();
+        var contractBodies = new JsonArray();
+        for (var i = 0; i < 80; i++)
+        {
+            var client = clients[random.Next(clients.Count)];
+            var starts = Day(1100);
+            var ends = starts.AddDays(random.Next(0, 3) switch { 0 => 364, 1 => random.Next(0, 60), _ => random.Next(0, 800) });
+            var signed = starts.AddDays(-random.Next(0, 40));
+            var value = Money();
+            contracts.Add(new ContractRecord(client.Id, signed, starts, ends, value));
+            contractBodies.Add(new JsonObject
+            {
+                ["externalId"] = $"k{i}", ["clientId"] = client.Id.ToString(), ["signedOn"] = Iso(signed), ["startsOn"] = Iso(starts),
+                ["endsOn"] = Iso(ends), ["value"] = value, ["currency"] = "USD", ["kind"] = "new",
+            });
+        }
+        await tenant.Http.PostJson("/v1/contracts/batch", new JsonObject { ["items"] = contractBodies }).Expect(HttpStatusCode.OK);
+
+        var costs = new List<CostRecord>();
+        var costBodies = new JsonArray();
+        for (var i = 0; i < 60; i++)
+        {
+            var category = Categories[random.Next(Categories.Length)];
+            var amount = Money();
+            var day = Day(1100);
+            costs.Add(new CostRecord(category, amount, day));
+            costBodies.Add(new JsonObject { ["externalId"] = $"o{i}", ["category"] = category, ["amount"] = amount, ["currency"] = "USD", ["incurredOn"] = Iso(day) });
+        }
+        await tenant.Http.PostJson("/v1/costs/batch", new JsonObject { ["items"] = costBodies }).Expect(HttpStatusCode.OK);
+
+        var surveys = new List<SurveyRecord>();
+        var surveyBodies = new JsonArray();
+        for (var i = 0; i < 90; i++)
+        {
+            var (kind, max, min) = (i % 3) switch { 0 => ("nps", 10, 0), 1 => ("csat", 5, 1), _ => ("ces", 7, 1) };
+            var score = random.Next(min, max + 1);
+            var day = Day(1100);
+            Guid? clientId = random.Next(2) == 0 ? clients[random.Next(clients.Count)].Id : null;
+            surveys.Add(new SurveyRecord(kind, score, day, clientId));
+            surveyBodies.Add(new JsonObject
+            {
+                ["externalId"] = $"s{i}", ["kind"] = kind, ["score"] = score, ["respondedOn"] = Iso(day), ["clientId"] = clientId?.ToString(),
+            });
+        }
+        await tenant.Http.PostJson("/v1/surveys/batch", new JsonObject { ["items"] = surveyBodies }).Expect(HttpStatusCode.OK);
+
+        var leads = new List<LeadRecord>();
+        var leadBodies = new JsonArray();
+        for (var i = 0; i < 70; i++)
+        {
+            var createdOn = Day(1100);
+            DateOnly? qualified = random.Next(4) > 0 ? createdOn.AddDays(random.Next(0, 30)) : null;
+            DateOnly? opportunity = qualified is { } q && random.Next(3) > 0 ? q.AddDays(random.Next(0, 30)) : null;
+            DateOnly? closed = random.Next(3) > 0 ? (opportunity ?? qualified ?? createdOn).AddDays(random.Next(0, 90)) : null;
+            bool? won = closed is null ? null : random.Next(2) == 0;
+            decimal? dealValue = won == true ? Money() : null;
+            leads.Add(new LeadRecord(createdOn, qualified, opportunity, closed, won, dealValue, "ads"));
+            leadBodies.Add(new JsonObject
+            {
+                ["externalId"] = $"l{i}", ["createdOn"] = Iso(createdOn), ["qualifiedOn"] = qualified is { } a ? Iso(a) : null,
+                ["opportunityOn"] = opportunity is { } b ? Iso(b) : null, ["closedOn"] = closed is { } c ? Iso(c) : null,
+                ["outcome"] = won is null ? null : won.Value ? "won" : "lost", ["dealValue"] = dealValue,
+                ["currency"] = dealValue is null ? null : "USD", ["source"] = "ads",
+            });
+        }
+        await tenant.Http.PostJson("/v1/leads/batch", new JsonObject { ["items"] = leadBodies }).Expect(HttpStatusCode.OK);
+
+        return new TenantRecords(clients, contracts, leads, surveys, costs);
+    }
+}
