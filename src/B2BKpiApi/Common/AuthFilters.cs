@@ -81,6 +81,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             return;
         }
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+            context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Auth.Header}\"";
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,

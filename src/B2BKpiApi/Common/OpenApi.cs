@@ -45,6 +45,7 @@ public static class OpenApi
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
             options.OperationFilter<KpiParametersOperationFilter>();
             // Money is exact: generated C# clients should use decimal, not double.
+            options.MapType<IsoDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
         });
 
@@ -57,16 +58,19 @@ public static class OpenApi
         return type.DeclaringType is { } outer ? SchemaId(outer) + name : name;
     }
 
-    /// <summary>KPI ids and series intervals are closed sets: publish them as enums so generated clients can offer them.</summary>
+    /// <summary>KPI ids and series intervals are closed sets: publish them as enums; a KPI period's from and to are required.</summary>
     private sealed class KpiParametersOperationFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.RelativePath?.StartsWith("v1/kpis/{id}", StringComparison.Ordinal) != true)
+            var path = context.ApiDescription.RelativePath ?? "";
+            if (!path.StartsWith("v1/kpis/{id}", StringComparison.Ordinal) && !path.StartsWith("v1/scorecard", StringComparison.Ordinal))
                 return;
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
             {
-                if (parameter.Name == "id")
+                if (parameter.Name is "from" or "to")
+                    parameter.Required = true;
+                else if (parameter.Name == "id")
                 {
                     parameter.Description = "A KPI id from GET /v1/kpis.";
                     parameter.Schema = new OpenApiSchema

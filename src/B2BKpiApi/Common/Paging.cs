@@ -16,9 +16,12 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 public sealed record ListQuery(
     [property: FromQuery(Name = "limit"), Description("Page size, 1–200; 50 when absent.")] int? Limit,
     [property: FromQuery(Name = "cursor"), Description("The nextCursor of the previous page.")] string? Cursor,
-    [property: FromQuery(Name = "from"), Description("First day of the main date, inclusive.")] DateOnly? From,
-    [property: FromQuery(Name = "to"), Description("Last day of the main date, inclusive.")] DateOnly? To)
+    [property: FromQuery(Name = "from"), Description("First day of the main date, inclusive (YYYY-MM-DD).")] IsoDate? FromDate,
+    [property: FromQuery(Name = "to"), Description("Last day of the main date, inclusive (YYYY-MM-DD).")] IsoDate? ToDate)
 {
+    public DateOnly? From => FromDate?.Value;
+    public DateOnly? To => ToDate?.Value;
+
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 

@@ -34,8 +34,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.",
                 DescribeJson(json), JsonErrors(json)),
             BadHttpRequestException bad when BindFailure().Match(bad.Message) is { Success: true } m => (400, "One or more validation errors occurred.",
-                null, new Dictionary<string, string[]> { [JsonNaming.Camel(m.Groups["name"].Value)] =
-                    [$"'{JsonNaming.Camel(m.Groups["name"].Value)}' has a value that cannot be read as {Describe(m.Groups["type"].Value)}."] }),
+                null, new Dictionary<string, string[]> { [QueryName(m.Groups["name"].Value)] =
+                    [$"'{QueryName(m.Groups["name"].Value)}' has a value that cannot be read as {Describe(m.Groups["type"].Value)}."] }),
             BadHttpRequestException bad => (bad.StatusCode, "Bad Request", SafeBadRequestDetail(bad), null),
             _ => (500, "An unexpected error occurred.", "The error was logged; quote the traceId when you contact support.", null),
         };
@@ -72,9 +72,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>\\w+)\" from \"")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
 
+    // Query records name their properties FromDate/ToDate where the wire name is from/to.
+    private static string QueryName(string parameter) => JsonNaming.Camel(parameter.EndsWith("Date", StringComparison.Ordinal) && parameter.Length > 4
+        ? parameter[..^4] : parameter);
+
     private static string Describe(string type) => type.TrimEnd('?') switch
     {
-        "DateOnly" or "Nullable<DateOnly>" => "a date (YYYY-MM-DD)",
+        "DateOnly" or "Nullable<DateOnly>" or "IsoDate" or "Nullable<IsoDate>" => "a date written YYYY-MM-DD",
         "int" or "Nullable<int>" => "a whole number",
         "Guid" or "Nullable<Guid>" => "a UUID",
         _ => "its type",

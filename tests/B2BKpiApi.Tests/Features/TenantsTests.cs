@@ -32,6 +32,12 @@ public sealed class TenantsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         using var tenant = factory.CreateClient();
         tenant.DefaultRequestHeaders.Add("X-Api-Key", key);
         await tenant.GetAsync("/v1/clients").Expect(HttpStatusCode.OK);
+
+        // The Location of the new tenant reads it back for the operator, without the key.
+        var read = await admin.GetAsync($"/v1/tenants/{tenantId}").Expect(HttpStatusCode.OK);
+        Assert.Equal("Acme", read["name"]!.GetValue<string>());
+        Assert.Null(read["apiKey"]);
+        await tenant.GetAsync($"/v1/tenants/{tenantId}").ExpectProblem(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -39,6 +45,8 @@ public sealed class TenantsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     {
         using var anonymous = factory.CreateClient();
         var body = new { name = "Acme", industry = "saas", currency = "USD" };
+        using (var response = await anonymous.PostJson("/v1/tenants", body))
+            Assert.Contains("X-Api-Key", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         await anonymous.PostJson("/v1/tenants", body).ExpectProblem(HttpStatusCode.Unauthorized);
 
         anonymous.DefaultRequestHeaders.Add("X-Api-Key", "wrong-admin-key");

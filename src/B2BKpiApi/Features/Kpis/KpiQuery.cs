@@ -18,12 +18,15 @@ public sealed class KpiOptions
 
 /// <summary>The period and optional filters of every KPI read.</summary>
 public sealed record KpiQuery(
-    [property: FromQuery(Name = "from"), Description("First day of the period, inclusive (YYYY-MM-DD). Required.")] DateOnly? From,
-    [property: FromQuery(Name = "to"), Description("Last day of the period, inclusive (YYYY-MM-DD). Required.")] DateOnly? To,
+    [property: FromQuery(Name = "from"), Description("First day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? FromDate,
+    [property: FromQuery(Name = "to"), Description("Last day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? ToDate,
     [property: FromQuery(Name = "industry"), Description("Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.")] string? Industry,
     [property: FromQuery(Name = "segment"), Description("Only clients of this segment (case-insensitive); applies like industry.")] string? Segment,
     [property: FromQuery(Name = "source"), Description("Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.")] string? Source)
 {
+    public DateOnly? From => FromDate?.Value;
+    public DateOnly? To => ToDate?.Value;
+
     public Period Period => new(From!.Value, To!.Value);
 
     public KpiFilter Filter => new(Blank(Industry), Blank(Segment), Blank(Source));

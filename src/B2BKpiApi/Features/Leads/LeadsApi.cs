@@ -30,8 +30,9 @@ public sealed record LeadRequest(
             RuleFor(r => r.ExternalId).ExternalId();
             RuleFor(r => r.CreatedOn).NotNull().InRange();
             RuleFor(r => r.QualifiedOn).InRange().NotBefore(r => r.CreatedOn, "createdOn");
-            RuleFor(r => r.OpportunityOn).InRange().NotBefore(r => r.QualifiedOn ?? r.CreatedOn, "qualifiedOn (or createdOn)");
-            RuleFor(r => r.ClosedOn).InRange().NotBefore(r => r.OpportunityOn ?? r.QualifiedOn ?? r.CreatedOn, "opportunityOn (or the latest earlier date)");
+            RuleFor(r => r.OpportunityOn).InRange().NotBefore(r => r.CreatedOn, "createdOn").NotBefore(r => r.QualifiedOn, "qualifiedOn");
+            RuleFor(r => r.ClosedOn).InRange().NotBefore(r => r.CreatedOn, "createdOn").NotBefore(r => r.QualifiedOn, "qualifiedOn")
+                .NotBefore(r => r.OpportunityOn, "opportunityOn");
             RuleFor(r => r.Outcome).NotNull().When(r => r.ClosedOn is not null)
                 .WithMessage("'outcome' is required when 'closedOn' is given.");
             RuleFor(r => r.Outcome).Null().When(r => r.ClosedOn is null)

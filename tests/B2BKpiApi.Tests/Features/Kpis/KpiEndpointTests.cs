@@ -195,11 +195,16 @@ public sealed class KpiEndpointTests(ApiFactory factory) : IClassFixture<ApiFact
         await tenant.Http.GetAsync($"/v1/scorecard?{query}").ExpectProblem(HttpStatusCode.BadRequest, field);
     }
 
-    [Fact]
-    public async Task An_unparsable_date_is_a_400_problem_naming_it()
+    [Theory]
+    [InlineData("from=2026-13-01&to=2026-12-31", "from")]
+    [InlineData("from=01/05/2026&to=2026-12-31", "from")]
+    [InlineData("from=2026-01-01&to=2026-1-5", "to")]
+    [InlineData("from=5 Jan 2026&to=2026-12-31", "from")]
+    public async Task A_date_not_written_yyyy_mm_dd_is_a_400_problem_naming_it(string query, string field)
     {
         using var tenant = await factory.CreateTenantAsync();
-        await tenant.Http.GetAsync("/v1/kpis/revenue?from=2026-13-01&to=2026-12-31").ExpectProblem(HttpStatusCode.BadRequest, "from");
+        await tenant.Http.GetAsync($"/v1/kpis/revenue?{query}").ExpectProblem(HttpStatusCode.BadRequest, field);
+        await tenant.Http.GetAsync($"/v1/clients?{query}").ExpectProblem(HttpStatusCode.BadRequest, field);
     }
 
     [Fact]
