@@ -29,6 +29,7 @@ builder.Services.AddKpiRateLimiting(builder.Configuration);
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
 builder.Services.AddScoped<FactsQuery>();
 builder.Services.AddScoped<KpiEngine>();
+builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();
@@ -38,6 +39,7 @@ app.UseStatusCodePages();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
 app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));

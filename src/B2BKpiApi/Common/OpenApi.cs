@@ -44,6 +44,7 @@ public static class OpenApi
             options.SchemaFilter<ExamplesSchemaFilter>();
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
             options.OperationFilter<KpiParametersOperationFilter>();
+            options.OperationFilter<IdempotencyKeyOperationFilter>();
             // Money is exact: generated C# clients should use decimal, not double.
             options.MapType<IsoDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
@@ -90,6 +91,41 @@ public static class OpenApi
                         Description = "month, quarter or year.",
                     };
                 }
+            }
+        }
+    }
+
+    /// <summary>Every POST takes an optional Idempotency-Key, and can answer 409 (still running) or 422 (key reused).</summary>
+    private sealed class IdempotencyKeyOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!string.Equals(context.ApiDescription.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase))
+                return;
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = IdempotencyMiddleware.Header,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "Makes a retry safe: the same key and body within 24 hours returns the original response (with " +
+                              "Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = IdempotencyMiddleware.MaxKeyLength },
+            });
+            var problem = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
+            operation.Responses ??= [];
+            foreach (var (status, description) in new[]
+                     {
+                         ("409", "Conflict: a request with this Idempotency-Key is still running, or the record conflicts."),
+                         ("422", "The Idempotency-Key was already used with a different request."),
+                     })
+            {
+                if (!operation.Responses.ContainsKey(status))
+                    operation.Responses[status] = new OpenApiResponse
+                    {
+                        Description = description,
+                        Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
+                    };
             }
         }
     }

@@ -85,3 +85,24 @@ public sealed class Cost : TenantOwned
     public string Currency { get; set; } = "";
     public DateOnly IncurredOn { get; set; }
 }
+
+/// <summary>
+/// The stored outcome of a POST sent with an <c>Idempotency-Key</c>: a retry with the same key and
+/// body gets this response back instead of running again. Kept 24 hours.
+/// </summary>
+public sealed class IdempotencyRecord
+{
+    public Guid Id { get; set; }
+    /// <summary>The tenant that sent the key, or <see cref="Guid.Empty"/> for the operator: keys never cross tenants.</summary>
+    public Guid Scope { get; set; }
+    public string Key { get; set; } = "";
+    /// <summary>SHA-256 of the method, path, query and body: the same key with another request is refused.</summary>
+    public byte[] RequestHash { get; set; } = [];
+    /// <summary>Null while the first request is still running.</summary>
+    public int? StatusCode { get; set; }
+    public string? ContentType { get; set; }
+    public string? Location { get; set; }
+    public byte[]? Body { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+}

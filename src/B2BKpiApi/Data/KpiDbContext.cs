@@ -14,6 +14,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<Survey> Surveys => Set<Survey>();
     public DbSet<Cost> Costs => Set<Cost>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     // Read by the query filters at query time, so one context instance never serves two tenants' rows.
     private Guid CurrentTenantId => tenant.TenantId;
@@ -71,6 +72,13 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             c.Property(x => x.Currency).HasMaxLength(3);
             c.Property(x => x.Category).HasConversion<string>().HasMaxLength(16);
             c.HasIndex(x => new { x.TenantId, x.IncurredOn, x.Category });
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(i =>
+        {
+            i.Property(x => x.Key).HasMaxLength(255);
+            i.HasIndex(x => new { x.Scope, x.Key }).IsUnique();
+            i.HasIndex(x => x.ExpiresAt);
         });
 
         ConfigureTenantOwned<Client>(modelBuilder);
