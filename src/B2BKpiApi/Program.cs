@@ -24,6 +24,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddKpiDatabase(builder.Configuration);
 builder.Services.AddRequestValidators();
+builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();
 builder.Services.AddKpiRateLimiting(builder.Configuration);
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));

@@ -45,6 +45,7 @@ public static class OpenApi
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
             options.OperationFilter<KpiParametersOperationFilter>();
             options.OperationFilter<IdempotencyKeyOperationFilter>();
+            options.OperationFilter<CsvExportOperationFilter>();
             // Money is exact: generated C# clients should use decimal, not double.
             options.MapType<IsoDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });
@@ -127,6 +128,25 @@ public static class OpenApi
                         Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
                     };
             }
+        }
+    }
+
+    /// <summary>The resource lists also answer text/csv (Accept: text/csv), beside their JSON page.</summary>
+    private sealed class CsvExportOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (operation.OperationId is not { } id || !id.StartsWith("List", StringComparison.Ordinal) || id is "ListKpis" or "ListBenchmarks"
+                || operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse { Content: { } content })
+                return;
+            content[CsvFormat.MediaType] = new OpenApiMediaType
+            {
+                Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "Every matching record (no paging), one row each, with the columns of the CSV import.",
+                },
+            };
         }
     }
 

@@ -23,7 +23,8 @@ public sealed record ResourceDefinition<TEntity, TRequest, TResponse>(
     string Plural,
     Func<KpiDbContext, DbSet<TEntity>> Set,
     Expression<Func<TEntity, DateOnly>> MainDate,
-    Func<TEntity, TResponse> ToResponse)
+    Func<TEntity, TResponse> ToResponse,
+    Func<TEntity, TRequest> ToRequest)
     where TEntity : TenantOwned, new()
     where TRequest : class, IResourceRequest<TEntity>
 {
@@ -39,7 +40,7 @@ public sealed record BatchResponse<TResponse>(int Created, int Updated, IReadOnl
 /// Create, read, list, replace, delete and batch upsert for one tenant resource. Tenant isolation is
 /// not done here: the DbContext's query filters and save stamping do it for every operation.
 /// </summary>
-public static class TenantResource
+public static partial class TenantResource
 {
     public const int MaxBatchItems = 1000;
 
@@ -64,10 +65,11 @@ public static class TenantResource
             .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/", ([AsParameters] ListQuery query, KpiDbContext db, CancellationToken ct) => List(def, query, db, ct))
+        group.MapGet("/", ([AsParameters] ListQuery query, HttpRequest http, KpiDbContext db, CancellationToken ct) => List(def, query, http, db, ct))
             .WithName($"List{many}").WithSummary($"List {many.ToLowerInvariant()}, page by page")
             .WithDescription($"Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. " +
-                             $"`limit` is 1–{ListQuery.MaxLimit} (default {ListQuery.DefaultLimit}).")
+                             $"`limit` is 1–{ListQuery.MaxLimit} (default {ListQuery.DefaultLimit}). With `Accept: text/csv` the answer " +
+                             "is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.")
             .Validate<ListQuery>();
 
         group.MapPut("/{id:guid}", (Guid id, TRequest request, KpiDbContext db, CancellationToken ct) => Replace(def, id, request, db, ct))
@@ -90,6 +92,8 @@ public static class TenantResource
             .WithDescription("All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant " +
                              "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.")
             .ProducesValidationProblem();
+
+        MapCsvImport(group, def);
         return group;
     }
 
@@ -118,15 +122,13 @@ public static class TenantResource
         return entity is null ? Problems.NotFound(def.Singular.ToLowerInvariant()) : TypedResults.Ok(def.ToResponse(entity));
     }
 
-    private static async Task<Ok<Page<TResponse>>> List<TEntity, TRequest, TResponse>(
-        ResourceDefinition<TEntity, TRequest, TResponse> def, ListQuery query, KpiDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<Page<TResponse>>, CsvExport<TEntity, TRequest>>> List<TEntity, TRequest, TResponse>(
+        ResourceDefinition<TEntity, TRequest, TResponse> def, ListQuery query, HttpRequest http, KpiDbContext db, CancellationToken ct)
         where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
     {
-        var rows = def.Set(db).AsNoTracking();
-        if (query.From is { } from)
-            rows = rows.Where(Compare(def.MainDate, from, ExpressionType.GreaterThanOrEqual));
-        if (query.To is { } to)
-            rows = rows.Where(Compare(def.MainDate, to, ExpressionType.LessThanOrEqual));
+        var rows = InRange(def.Set(db).AsNoTracking(), def.MainDate, query);
+        if (WantsCsv(http))
+            return new CsvExport<TEntity, TRequest>(rows.OrderBy(e => e.Id), def.ToRequest, def.Plural.ToLowerInvariant());
         if (query.After is { } after)
             rows = rows.Where(e => e.Id > after);
 
@@ -196,26 +198,48 @@ public static class TenantResource
             else if (!seen.TryAdd(item.ExternalId, i))
                 errors[$"items[{i}].externalId"] = [$"'externalId' repeats items[{seen[item.ExternalId]}]."];
         }
-        var valid = items.OfType<TRequest>().ToList();
-
-        var clientIds = valid.Select(r => r.ReferencedClientId).OfType<Guid>().Distinct().ToList();
-        if (clientIds.Count > 0)
-        {
-            var known = (await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
-            for (var i = 0; i < items.Count; i++)
-                if (items[i]?.ReferencedClientId is { } clientId && !known.Contains(clientId))
-                    errors[$"items[{i}].clientId"] = [NoSuchClient];
-        }
+        var positions = Enumerable.Range(0, items.Count).Where(i => items[i] is not null).ToList();
+        var valid = positions.Select(i => items[i]!).ToList();
+        foreach (var index in await MissingClients(db, valid, ct))
+            errors[$"items[{positions[index]}].clientId"] = [NoSuchClient];
         if (errors.Count > 0)
             return Problems.Invalid(errors);
 
-        var externalIds = seen.Keys.ToList();
-        var existing = await def.Set(db).Where(e => externalIds.Contains(e.ExternalId!)).ToDictionaryAsync(e => e.ExternalId!, ct);
-        var saved = new List<TEntity>(valid.Count);
+        // One SaveChanges is one transaction: the whole batch lands or none of it does.
+        var (saved, created) = await Upsert(def, db, valid, ct);
+        if (saved is null)
+            return Problems.Invalid("items", "Another request changed these externalIds at the same time; retry the batch.");
+        return TypedResults.Ok(new BatchResponse<TResponse>(created, saved.Count - created, saved.Select(def.ToResponse).ToList()));
+    }
+
+    /// <summary>The positions of the items that name a client the tenant does not have.</summary>
+    private static async Task<List<int>> MissingClients<TEntity>(KpiDbContext db, IReadOnlyList<IResourceRequest<TEntity>> items, CancellationToken ct)
+    {
+        var clientIds = items.Select(r => r.ReferencedClientId).OfType<Guid>().Distinct().ToList();
+        if (clientIds.Count == 0)
+            return [];
+        var known = (await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        return Enumerable.Range(0, items.Count).Where(i => items[i].ReferencedClientId is { } id && !known.Contains(id)).ToList();
+    }
+
+    /// <summary>
+    /// Creates or updates the items (by externalId when they have one) in one SaveChanges. Answers the
+    /// saved entities in item order and how many were created, or null when another request won a race
+    /// on an externalId.
+    /// </summary>
+    private static async Task<(List<TEntity>? Saved, int Created)> Upsert<TEntity, TRequest, TResponse>(
+        ResourceDefinition<TEntity, TRequest, TResponse> def, KpiDbContext db, IReadOnlyList<TRequest> items, CancellationToken ct)
+        where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
+    {
+        var externalIds = items.Select(i => i.ExternalId).OfType<string>().ToList();
+        var existing = externalIds.Count == 0
+            ? []
+            : await def.Set(db).Where(e => externalIds.Contains(e.ExternalId!)).ToDictionaryAsync(e => e.ExternalId!, ct);
+        var saved = new List<TEntity>(items.Count);
         var created = 0;
-        foreach (var item in valid)
+        foreach (var item in items)
         {
-            if (!existing.TryGetValue(item.ExternalId!, out var entity))
+            if (item.ExternalId is null || !existing.TryGetValue(item.ExternalId, out var entity))
             {
                 entity = new TEntity { Id = Guid.CreateVersion7() };
                 def.Set(db).Add(entity);
@@ -224,10 +248,7 @@ public static class TenantResource
             item.ApplyTo(entity);
             saved.Add(entity);
         }
-        // One SaveChanges is one transaction: the whole batch lands or none of it does.
-        if (!await TrySave(db, ct))
-            return Problems.Invalid("items", "Another request changed these externalIds at the same time; retry the batch.");
-        return TypedResults.Ok(new BatchResponse<TResponse>(created, saved.Count - created, saved.Select(def.ToResponse).ToList()));
+        return await TrySave(db, ct) ? (saved, created) : (null, 0);
     }
 
     private const string NoSuchClient = "No client with this id belongs to the tenant.";

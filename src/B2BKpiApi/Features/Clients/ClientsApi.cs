@@ -10,6 +10,8 @@ public sealed record ClientRequest(
     string? ExternalId, string? Name, DateOnly? AcquiredOn, DateOnly? ChurnedOn, string? Industry, string? Segment)
     : IResourceRequest<Client>
 {
+    public static ClientRequest From(Client c) => new(c.ExternalId, c.Name, c.AcquiredOn, c.ChurnedOn, c.Industry, c.Segment);
+
     public void ApplyTo(Client entity)
     {
         entity.ExternalId = ExternalId;
@@ -46,7 +48,7 @@ public static class ClientsApi
 {
     public static RouteGroupBuilder MapClients(this RouteGroupBuilder v1) =>
         v1.MapTenantResource(new ResourceDefinition<Client, ClientRequest, ClientResponse>(
-            "Client", "Clients", db => db.Clients, c => c.AcquiredOn, ClientResponse.From)
+            "Client", "Clients", db => db.Clients, c => c.AcquiredOn, ClientResponse.From, ClientRequest.From)
         {
             DeleteConflict = async (db, id, ct) =>
                 await db.Contracts.AnyAsync(c => c.ClientId == id, ct) || await db.Surveys.AnyAsync(s => s.ClientId == id, ct)

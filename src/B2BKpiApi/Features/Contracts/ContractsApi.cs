@@ -12,6 +12,9 @@ public sealed record ContractRequest(
 {
     Guid? IResourceRequest<Contract>.ReferencedClientId => ClientId;
 
+    public static ContractRequest From(Contract c) =>
+        new(c.ExternalId, c.ClientId, c.SignedOn, c.StartsOn, c.EndsOn, Money.FromMinor(c.ValueMinor), c.Currency, c.Kind);
+
     public void ApplyTo(Contract entity)
     {
         entity.ExternalId = ExternalId;
@@ -53,5 +56,5 @@ public static class ContractsApi
 {
     public static RouteGroupBuilder MapContracts(this RouteGroupBuilder v1) =>
         v1.MapTenantResource(new ResourceDefinition<Contract, ContractRequest, ContractResponse>(
-            "Contract", "Contracts", db => db.Contracts, c => c.SignedOn, ContractResponse.From));
+            "Contract", "Contracts", db => db.Contracts, c => c.SignedOn, ContractResponse.From, ContractRequest.From));
 }

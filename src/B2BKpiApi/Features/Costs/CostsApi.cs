@@ -8,6 +8,8 @@ namespace B2BKpiApi.Features.Costs;
 public sealed record CostRequest(string? ExternalId, CostCategory? Category, decimal? Amount, string? Currency, DateOnly? IncurredOn)
     : IResourceRequest<Cost>
 {
+    public static CostRequest From(Cost c) => new(c.ExternalId, c.Category, Money.FromMinor(c.AmountMinor), c.Currency, c.IncurredOn);
+
     public void ApplyTo(Cost entity)
     {
         entity.ExternalId = ExternalId;
@@ -42,5 +44,5 @@ public static class CostsApi
 {
     public static RouteGroupBuilder MapCosts(this RouteGroupBuilder v1) =>
         v1.MapTenantResource(new ResourceDefinition<Cost, CostRequest, CostResponse>(
-            "Cost", "Costs", db => db.Costs, c => c.IncurredOn, CostResponse.From));
+            "Cost", "Costs", db => db.Costs, c => c.IncurredOn, CostResponse.From, CostRequest.From));
 }

@@ -10,6 +10,9 @@ public sealed record LeadRequest(
     LeadOutcome? Outcome, decimal? DealValue, string? Currency, string? Source)
     : IResourceRequest<Lead>
 {
+    public static LeadRequest From(Lead l) =>
+        new(l.ExternalId, l.CreatedOn, l.QualifiedOn, l.OpportunityOn, l.ClosedOn, l.Outcome, Money.FromMinor(l.DealValueMinor), l.Currency, l.Source);
+
     public void ApplyTo(Lead entity)
     {
         entity.ExternalId = ExternalId;
@@ -61,5 +64,5 @@ public static class LeadsApi
 {
     public static RouteGroupBuilder MapLeads(this RouteGroupBuilder v1) =>
         v1.MapTenantResource(new ResourceDefinition<Lead, LeadRequest, LeadResponse>(
-            "Lead", "Leads", db => db.Leads, l => l.CreatedOn, LeadResponse.From));
+            "Lead", "Leads", db => db.Leads, l => l.CreatedOn, LeadResponse.From, LeadRequest.From));
 }

@@ -11,6 +11,8 @@ public sealed record SurveyRequest(
 {
     Guid? IResourceRequest<Survey>.ReferencedClientId => ClientId;
 
+    public static SurveyRequest From(Survey s) => new(s.ExternalId, s.Kind, s.Score, s.RespondedOn, s.ClientId, s.RespondentRole);
+
     public void ApplyTo(Survey entity)
     {
         entity.ExternalId = ExternalId;
@@ -58,5 +60,5 @@ public static class SurveysApi
 {
     public static RouteGroupBuilder MapSurveys(this RouteGroupBuilder v1) =>
         v1.MapTenantResource(new ResourceDefinition<Survey, SurveyRequest, SurveyResponse>(
-            "Survey", "Surveys", db => db.Surveys, s => s.RespondedOn, SurveyResponse.From));
+            "Survey", "Surveys", db => db.Surveys, s => s.RespondedOn, SurveyResponse.From, SurveyRequest.From));
 }
