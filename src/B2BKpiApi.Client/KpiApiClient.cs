@@ -1,0 +1,11 @@
+namespace B2BKpiApi.Client;
+
+// Hand-written half of the generated partial class (KpiApiClient.g.cs is rewritten by
+// scripts/generate-csharp-client.sh; this file is not).
+public partial class KpiApiClient
+{
+    // Read bodies as text before parsing them, so that an ApiException carries the raw problem
+    // details in Response (for logs) beside the parsed ProblemDetails in Result. Responses are small
+    // (a list page holds at most 200 records), so streaming would save little.
+    partial void Initialize() => ReadResponseAsString = true;
+}
