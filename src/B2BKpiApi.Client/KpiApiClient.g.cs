@@ -37,16 +37,17 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ClientResponse> CreateClientAsync(ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ClientResponse> CreateClientAsync(ClientRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// List clients, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -96,9 +97,22 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ClientResponseBatchResponse> BatchUpsertClientsAsync(ClientRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ClientResponseBatchResponse> BatchUpsertClientsAsync(ClientRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import clients from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ImportResponse> ImportClientsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -107,16 +121,17 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ContractResponse> CreateContractAsync(ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ContractResponse> CreateContractAsync(ContractRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// List contracts, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -166,9 +181,22 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ContractResponseBatchResponse> BatchUpsertContractsAsync(ContractRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ContractResponseBatchResponse> BatchUpsertContractsAsync(ContractRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import contracts from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ImportResponse> ImportContractsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -177,16 +205,17 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<CostResponse> CreateCostAsync(CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<CostResponse> CreateCostAsync(CostRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// List costs, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -236,9 +265,22 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<CostResponseBatchResponse> BatchUpsertCostsAsync(CostRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<CostResponseBatchResponse> BatchUpsertCostsAsync(CostRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import costs from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ImportResponse> ImportCostsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -266,7 +308,7 @@ namespace B2BKpiApi.Client
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(Id id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -284,7 +326,7 @@ namespace B2BKpiApi.Client
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(Id2 id, System.DateOnly from, System.DateOnly to, Interval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -320,16 +362,17 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<LeadResponse> CreateLeadAsync(LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<LeadResponse> CreateLeadAsync(LeadRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// List leads, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -379,9 +422,22 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<LeadResponseBatchResponse> BatchUpsertLeadsAsync(LeadRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<LeadResponseBatchResponse> BatchUpsertLeadsAsync(LeadRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import leads from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ImportResponse> ImportLeadsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -390,16 +446,17 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<SurveyResponse> CreateSurveyAsync(SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<SurveyResponse> CreateSurveyAsync(SurveyRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// List surveys, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -449,9 +506,22 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<SurveyResponseBatchResponse> BatchUpsertSurveysAsync(SurveyRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<SurveyResponseBatchResponse> BatchUpsertSurveysAsync(SurveyRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import surveys from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ImportResponse> ImportSurveysAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -460,9 +530,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Needs the operator key from Auth:AdminApiKey in X-Api-Key. The answer holds the tenant's apiKey: it is shown once and stored only as a hash, so keep it.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<CreateTenantResponse> CreateTenantAsync(CreateTenantRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<CreateTenantResponse> CreateTenantAsync(CreateTenantRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -516,9 +587,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ClientResponse> CreateClientAsync(ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ClientResponse> CreateClientAsync(ClientRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -529,6 +601,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -604,6 +679,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -638,7 +723,7 @@ namespace B2BKpiApi.Client
         /// List clients, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -1133,9 +1218,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ClientResponseBatchResponse> BatchUpsertClientsAsync(ClientRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ClientResponseBatchResponse> BatchUpsertClientsAsync(ClientRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1146,6 +1232,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1211,6 +1300,174 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import clients from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ImportResponse> ImportClientsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/clients/import"
+                    urlBuilder_.Append("v1/clients/import");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ImportResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unsupported Media Type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -1247,9 +1504,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ContractResponse> CreateContractAsync(ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ContractResponse> CreateContractAsync(ContractRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1260,6 +1518,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1335,6 +1596,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -1369,7 +1640,7 @@ namespace B2BKpiApi.Client
         /// List contracts, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -1864,9 +2135,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ContractResponseBatchResponse> BatchUpsertContractsAsync(ContractRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ContractResponseBatchResponse> BatchUpsertContractsAsync(ContractRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1877,6 +2149,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1942,6 +2217,174 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import contracts from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ImportResponse> ImportContractsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/contracts/import"
+                    urlBuilder_.Append("v1/contracts/import");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ImportResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unsupported Media Type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -1978,9 +2421,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<CostResponse> CreateCostAsync(CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<CostResponse> CreateCostAsync(CostRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -1991,6 +2435,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -2066,6 +2513,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -2100,7 +2557,7 @@ namespace B2BKpiApi.Client
         /// List costs, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -2595,9 +3052,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<CostResponseBatchResponse> BatchUpsertCostsAsync(CostRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<CostResponseBatchResponse> BatchUpsertCostsAsync(CostRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -2608,6 +3066,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -2671,6 +3132,174 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import costs from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ImportResponse> ImportCostsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/costs/import"
+                    urlBuilder_.Append("v1/costs/import");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ImportResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unsupported Media Type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -2814,7 +3443,7 @@ namespace B2BKpiApi.Client
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(Id id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2964,7 +3593,7 @@ namespace B2BKpiApi.Client
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(Id2 id, System.DateOnly from, System.DateOnly to, Interval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3341,9 +3970,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<LeadResponse> CreateLeadAsync(LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<LeadResponse> CreateLeadAsync(LeadRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -3354,6 +3984,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -3429,6 +4062,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -3463,7 +4106,7 @@ namespace B2BKpiApi.Client
         /// List leads, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -3958,9 +4601,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<LeadResponseBatchResponse> BatchUpsertLeadsAsync(LeadRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<LeadResponseBatchResponse> BatchUpsertLeadsAsync(LeadRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -3971,6 +4615,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -4036,6 +4683,174 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import leads from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ImportResponse> ImportLeadsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/leads/import"
+                    urlBuilder_.Append("v1/leads/import");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ImportResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unsupported Media Type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4072,9 +4887,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SurveyResponse> CreateSurveyAsync(SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SurveyResponse> CreateSurveyAsync(SurveyRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -4085,6 +4901,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -4160,6 +4979,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4194,7 +5023,7 @@ namespace B2BKpiApi.Client
         /// List surveys, page by page
         /// </summary>
         /// <remarks>
-        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+        /// Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
         /// </remarks>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
         /// <param name="cursor">The nextCursor of the previous page.</param>
@@ -4689,9 +5518,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SurveyResponseBatchResponse> BatchUpsertSurveysAsync(SurveyRequestBatchRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SurveyResponseBatchResponse> BatchUpsertSurveysAsync(SurveyRequestBatchRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -4702,6 +5532,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -4767,6 +5600,174 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Import surveys from CSV
+        /// </summary>
+        /// <remarks>
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ImportResponse> ImportSurveysAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/surveys/import"
+                    urlBuilder_.Append("v1/surveys/import");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ImportResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 415)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unsupported Media Type", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4803,9 +5804,10 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Needs the operator key from Auth:AdminApiKey in X-Api-Key. The answer holds the tenant's apiKey: it is shown once and stored only as a hash, so keep it.
         /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<CreateTenantResponse> CreateTenantAsync(CreateTenantRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<CreateTenantResponse> CreateTenantAsync(CreateTenantRequest body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (body == null)
                 throw new System.ArgumentNullException("body");
@@ -4816,6 +5818,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -4889,6 +5894,26 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -5244,7 +6269,10 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.IList<ClientRequest>? Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        [System.ComponentModel.DataAnnotations.MaxLength(1000)]
+        public System.Collections.Generic.IList<ClientRequest> Items { get; set; } = new System.Collections.Generic.List<ClientRequest>();
 
     }
 
@@ -5375,7 +6403,10 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.IList<ContractRequest>? Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        [System.ComponentModel.DataAnnotations.MaxLength(1000)]
+        public System.Collections.Generic.IList<ContractRequest> Items { get; set; } = new System.Collections.Generic.List<ContractRequest>();
 
     }
 
@@ -5513,7 +6544,10 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.IList<CostRequest>? Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        [System.ComponentModel.DataAnnotations.MaxLength(1000)]
+        public System.Collections.Generic.IList<CostRequest> Items { get; set; } = new System.Collections.Generic.List<CostRequest>();
 
     }
 
@@ -5753,6 +6787,21 @@ namespace B2BKpiApi.Client
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ImportResponse
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("rows")]
+        public int Rows { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("created")]
+        public int Created { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("updated")]
+        public int Updated { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class KpiDefinitionResponse
     {
 
@@ -5794,6 +6843,119 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("reads")]
         [System.ComponentModel.DataAnnotations.Required]
         public System.Collections.Generic.IList<string> Reads { get; set; } = new System.Collections.Generic.List<string>();
+
+    }
+
+    /// <summary>
+    /// The id of a KPI of the catalog (GET /v1/kpis).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum KpiId
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active-clients")]
+        [System.Runtime.Serialization.EnumMember(Value = @"active-clients")]
+        ActiveClients = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"new-clients")]
+        [System.Runtime.Serialization.EnumMember(Value = @"new-clients")]
+        NewClients = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-retention-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-retention-rate")]
+        CustomerRetentionRate = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-churn-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-churn-rate")]
+        CustomerChurnRate = 3,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-revenue-retention")]
+        [System.Runtime.Serialization.EnumMember(Value = @"net-revenue-retention")]
+        NetRevenueRetention = 4,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"arr-per-client")]
+        [System.Runtime.Serialization.EnumMember(Value = @"arr-per-client")]
+        ArrPerClient = 5,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue")]
+        [System.Runtime.Serialization.EnumMember(Value = @"revenue")]
+        Revenue = 6,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue-growth-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"revenue-growth-rate")]
+        RevenueGrowthRate = 7,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"gross-profit-margin")]
+        [System.Runtime.Serialization.EnumMember(Value = @"gross-profit-margin")]
+        GrossProfitMargin = 8,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"operating-margin")]
+        [System.Runtime.Serialization.EnumMember(Value = @"operating-margin")]
+        OperatingMargin = 9,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"labor-cost-percentage")]
+        [System.Runtime.Serialization.EnumMember(Value = @"labor-cost-percentage")]
+        LaborCostPercentage = 10,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-contract-value")]
+        [System.Runtime.Serialization.EnumMember(Value = @"average-contract-value")]
+        AverageContractValue = 11,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-acquisition-cost")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-acquisition-cost")]
+        CustomerAcquisitionCost = 12,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-lifetime-value")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-lifetime-value")]
+        CustomerLifetimeValue = 13,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"clv-cac-ratio")]
+        [System.Runtime.Serialization.EnumMember(Value = @"clv-cac-ratio")]
+        ClvCacRatio = 14,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-promoter-score")]
+        [System.Runtime.Serialization.EnumMember(Value = @"net-promoter-score")]
+        NetPromoterScore = 15,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-satisfaction-score")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-satisfaction-score")]
+        CustomerSatisfactionScore = 16,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-effort-score")]
+        [System.Runtime.Serialization.EnumMember(Value = @"customer-effort-score")]
+        CustomerEffortScore = 17,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"marketing-qualified-leads")]
+        [System.Runtime.Serialization.EnumMember(Value = @"marketing-qualified-leads")]
+        MarketingQualifiedLeads = 18,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"lead-conversion-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"lead-conversion-rate")]
+        LeadConversionRate = 19,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"win-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"win-rate")]
+        WinRate = 20,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-deal-size")]
+        [System.Runtime.Serialization.EnumMember(Value = @"average-deal-size")]
+        AverageDealSize = 21,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-cycle-length")]
+        [System.Runtime.Serialization.EnumMember(Value = @"sales-cycle-length")]
+        SalesCycleLength = 22,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"pipeline-velocity")]
+        [System.Runtime.Serialization.EnumMember(Value = @"pipeline-velocity")]
+        PipelineVelocity = 23,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cost-per-lead")]
+        [System.Runtime.Serialization.EnumMember(Value = @"cost-per-lead")]
+        CostPerLead = 24,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-marketing-roi")]
+        [System.Runtime.Serialization.EnumMember(Value = @"sales-marketing-roi")]
+        SalesMarketingRoi = 25,
 
     }
 
@@ -5899,7 +7061,10 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.IList<LeadRequest>? Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        [System.ComponentModel.DataAnnotations.MaxLength(1000)]
+        public System.Collections.Generic.IList<LeadRequest> Items { get; set; } = new System.Collections.Generic.List<LeadRequest>();
 
     }
 
@@ -6157,6 +7322,27 @@ namespace B2BKpiApi.Client
 
     }
 
+    /// <summary>
+    /// The calendar unit of a series' points.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum SeriesInterval
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"month")]
+        [System.Runtime.Serialization.EnumMember(Value = @"month")]
+        Month = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"quarter")]
+        [System.Runtime.Serialization.EnumMember(Value = @"quarter")]
+        Quarter = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"year")]
+        Year = 2,
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum SurveyKind
     {
@@ -6208,7 +7394,10 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
-        public System.Collections.Generic.IList<SurveyRequest>? Items { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        [System.ComponentModel.DataAnnotations.MinLength(1)]
+        [System.ComponentModel.DataAnnotations.MaxLength(1000)]
+        public System.Collections.Generic.IList<SurveyRequest> Items { get; set; } = new System.Collections.Generic.List<SurveyRequest>();
 
     }
 
@@ -6278,247 +7467,6 @@ namespace B2BKpiApi.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
         public string? NextCursor { get; set; } = default!;
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Id
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active-clients")]
-        [System.Runtime.Serialization.EnumMember(Value = @"active-clients")]
-        ActiveClients = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"new-clients")]
-        [System.Runtime.Serialization.EnumMember(Value = @"new-clients")]
-        NewClients = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-retention-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-retention-rate")]
-        CustomerRetentionRate = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-churn-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-churn-rate")]
-        CustomerChurnRate = 3,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-revenue-retention")]
-        [System.Runtime.Serialization.EnumMember(Value = @"net-revenue-retention")]
-        NetRevenueRetention = 4,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"arr-per-client")]
-        [System.Runtime.Serialization.EnumMember(Value = @"arr-per-client")]
-        ArrPerClient = 5,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue")]
-        [System.Runtime.Serialization.EnumMember(Value = @"revenue")]
-        Revenue = 6,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue-growth-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"revenue-growth-rate")]
-        RevenueGrowthRate = 7,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"gross-profit-margin")]
-        [System.Runtime.Serialization.EnumMember(Value = @"gross-profit-margin")]
-        GrossProfitMargin = 8,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"operating-margin")]
-        [System.Runtime.Serialization.EnumMember(Value = @"operating-margin")]
-        OperatingMargin = 9,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"labor-cost-percentage")]
-        [System.Runtime.Serialization.EnumMember(Value = @"labor-cost-percentage")]
-        LaborCostPercentage = 10,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-contract-value")]
-        [System.Runtime.Serialization.EnumMember(Value = @"average-contract-value")]
-        AverageContractValue = 11,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-acquisition-cost")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-acquisition-cost")]
-        CustomerAcquisitionCost = 12,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-lifetime-value")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-lifetime-value")]
-        CustomerLifetimeValue = 13,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"clv-cac-ratio")]
-        [System.Runtime.Serialization.EnumMember(Value = @"clv-cac-ratio")]
-        ClvCacRatio = 14,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-promoter-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"net-promoter-score")]
-        NetPromoterScore = 15,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-satisfaction-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-satisfaction-score")]
-        CustomerSatisfactionScore = 16,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-effort-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-effort-score")]
-        CustomerEffortScore = 17,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"marketing-qualified-leads")]
-        [System.Runtime.Serialization.EnumMember(Value = @"marketing-qualified-leads")]
-        MarketingQualifiedLeads = 18,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"lead-conversion-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"lead-conversion-rate")]
-        LeadConversionRate = 19,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"win-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"win-rate")]
-        WinRate = 20,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-deal-size")]
-        [System.Runtime.Serialization.EnumMember(Value = @"average-deal-size")]
-        AverageDealSize = 21,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-cycle-length")]
-        [System.Runtime.Serialization.EnumMember(Value = @"sales-cycle-length")]
-        SalesCycleLength = 22,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"pipeline-velocity")]
-        [System.Runtime.Serialization.EnumMember(Value = @"pipeline-velocity")]
-        PipelineVelocity = 23,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cost-per-lead")]
-        [System.Runtime.Serialization.EnumMember(Value = @"cost-per-lead")]
-        CostPerLead = 24,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-marketing-roi")]
-        [System.Runtime.Serialization.EnumMember(Value = @"sales-marketing-roi")]
-        SalesMarketingRoi = 25,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Id2
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"active-clients")]
-        [System.Runtime.Serialization.EnumMember(Value = @"active-clients")]
-        ActiveClients = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"new-clients")]
-        [System.Runtime.Serialization.EnumMember(Value = @"new-clients")]
-        NewClients = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-retention-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-retention-rate")]
-        CustomerRetentionRate = 2,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-churn-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-churn-rate")]
-        CustomerChurnRate = 3,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-revenue-retention")]
-        [System.Runtime.Serialization.EnumMember(Value = @"net-revenue-retention")]
-        NetRevenueRetention = 4,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"arr-per-client")]
-        [System.Runtime.Serialization.EnumMember(Value = @"arr-per-client")]
-        ArrPerClient = 5,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue")]
-        [System.Runtime.Serialization.EnumMember(Value = @"revenue")]
-        Revenue = 6,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"revenue-growth-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"revenue-growth-rate")]
-        RevenueGrowthRate = 7,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"gross-profit-margin")]
-        [System.Runtime.Serialization.EnumMember(Value = @"gross-profit-margin")]
-        GrossProfitMargin = 8,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"operating-margin")]
-        [System.Runtime.Serialization.EnumMember(Value = @"operating-margin")]
-        OperatingMargin = 9,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"labor-cost-percentage")]
-        [System.Runtime.Serialization.EnumMember(Value = @"labor-cost-percentage")]
-        LaborCostPercentage = 10,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-contract-value")]
-        [System.Runtime.Serialization.EnumMember(Value = @"average-contract-value")]
-        AverageContractValue = 11,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-acquisition-cost")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-acquisition-cost")]
-        CustomerAcquisitionCost = 12,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-lifetime-value")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-lifetime-value")]
-        CustomerLifetimeValue = 13,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"clv-cac-ratio")]
-        [System.Runtime.Serialization.EnumMember(Value = @"clv-cac-ratio")]
-        ClvCacRatio = 14,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"net-promoter-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"net-promoter-score")]
-        NetPromoterScore = 15,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-satisfaction-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-satisfaction-score")]
-        CustomerSatisfactionScore = 16,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"customer-effort-score")]
-        [System.Runtime.Serialization.EnumMember(Value = @"customer-effort-score")]
-        CustomerEffortScore = 17,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"marketing-qualified-leads")]
-        [System.Runtime.Serialization.EnumMember(Value = @"marketing-qualified-leads")]
-        MarketingQualifiedLeads = 18,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"lead-conversion-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"lead-conversion-rate")]
-        LeadConversionRate = 19,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"win-rate")]
-        [System.Runtime.Serialization.EnumMember(Value = @"win-rate")]
-        WinRate = 20,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"average-deal-size")]
-        [System.Runtime.Serialization.EnumMember(Value = @"average-deal-size")]
-        AverageDealSize = 21,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-cycle-length")]
-        [System.Runtime.Serialization.EnumMember(Value = @"sales-cycle-length")]
-        SalesCycleLength = 22,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"pipeline-velocity")]
-        [System.Runtime.Serialization.EnumMember(Value = @"pipeline-velocity")]
-        PipelineVelocity = 23,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"cost-per-lead")]
-        [System.Runtime.Serialization.EnumMember(Value = @"cost-per-lead")]
-        CostPerLead = 24,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"sales-marketing-roi")]
-        [System.Runtime.Serialization.EnumMember(Value = @"sales-marketing-roi")]
-        SalesMarketingRoi = 25,
-
-    }
-
-    /// <summary>
-    /// month, quarter or year.
-    /// </summary>
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public enum Interval
-    {
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"month")]
-        [System.Runtime.Serialization.EnumMember(Value = @"month")]
-        Month = 0,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"quarter")]
-        [System.Runtime.Serialization.EnumMember(Value = @"quarter")]
-        Quarter = 1,
-
-        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
-        [System.Runtime.Serialization.EnumMember(Value = @"year")]
-        Year = 2,
 
     }
 

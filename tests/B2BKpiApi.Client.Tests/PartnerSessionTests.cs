@@ -183,7 +183,7 @@ public sealed class PartnerSessionTests(KestrelApiServer server) : IClassFixture
             Value = 1_000.01m, Currency = "USD", Kind = ContractKind.Expansion,
         });
 
-        var revenue = await api.GetKpiAsync(Id.Revenue, Q1From, Q1To);
+        var revenue = await api.GetKpiAsync(KpiId.Revenue, Q1From, Q1To);
 
         Assert.Equal("revenue", revenue.Kpi);
         Assert.Equal(4_879.46m, revenue.Value); // 3879.452054... + 1000.01, rounded once, half away from zero
@@ -194,7 +194,7 @@ public sealed class PartnerSessionTests(KestrelApiServer server) : IClassFixture
         Assert.Equal(0m, revenue.Previous.Value); // nothing was recognized in Q4 2024
 
         // Per month: January 0; February 24000 × 28 / 365; March 24000 × 31 / 365 + 1000.01.
-        var series = await api.GetKpiSeriesAsync(Id2.Revenue, Q1From, Q1To, Interval.Month);
+        var series = await api.GetKpiSeriesAsync(KpiId.Revenue, Q1From, Q1To, SeriesInterval.Month);
         Assert.Equal([new DateOnly(2025, 1, 1), new DateOnly(2025, 2, 1), new DateOnly(2025, 3, 1)], series.Points.Select(p => p.Period.From));
         Assert.Equal([0m, 1_841.10m, 3_038.37m], series.Points.Select(p => p.Value));
 
@@ -233,7 +233,7 @@ public sealed class PartnerSessionTests(KestrelApiServer server) : IClassFixture
         Assert.Empty((await api.ListClientsAsync()).Items);
 
         // A reversed KPI period is refused the same way.
-        var period = await Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() => api.GetKpiAsync(Id.Revenue, Q1To, Q1From));
+        var period = await Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() => api.GetKpiAsync(KpiId.Revenue, Q1To, Q1From));
         Assert.Equal(400, period.StatusCode);
         Assert.Contains("to", period.Result.Errors.Keys);
     }

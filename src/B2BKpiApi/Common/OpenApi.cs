@@ -30,6 +30,8 @@ public static class OpenApi
             });
             options.CustomSchemaIds(SchemaId);
             options.SupportNonNullableReferenceTypes();
+            // A nullable enum or object field is a $ref; OpenAPI 3.0 ignores nullable beside a bare $ref, so wrap it in allOf.
+            options.UseAllOfToExtendReferenceSchemas();
             options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -75,24 +77,34 @@ public static class OpenApi
                 else if (parameter.Name == "id")
                 {
                     parameter.Description = "A KPI id from GET /v1/kpis.";
-                    parameter.Schema = new OpenApiSchema
+                    parameter.Schema = Shared(context, "KpiId", () => new OpenApiSchema
                     {
                         Type = JsonSchemaType.String,
+                        Description = "The id of a KPI of the catalog (GET /v1/kpis).",
                         Enum = KpiCatalog.All.Select(k => (JsonNode)JsonValue.Create(k.Id)).ToList(),
-                    };
+                    });
                     parameter.Example = JsonValue.Create(KpiIds.CustomerRetentionRate);
                 }
                 else if (parameter.Name == "interval")
                 {
                     parameter.Required = true;
-                    parameter.Schema = new OpenApiSchema
+                    parameter.Description = "month, quarter or year.";
+                    parameter.Schema = Shared(context, "SeriesInterval", () => new OpenApiSchema
                     {
                         Type = JsonSchemaType.String,
+                        Description = "The calendar unit of a series' points.",
                         Enum = ["month", "quarter", "year"],
-                        Description = "month, quarter or year.",
-                    };
+                    });
                 }
             }
+        }
+
+        // One component per closed set, so generated clients get one enum type, not one per operation.
+        private static OpenApiSchemaReference Shared(OperationFilterContext context, string name, Func<OpenApiSchema> create)
+        {
+            if (!context.SchemaRepository.Schemas.ContainsKey(name))
+                context.SchemaRepository.AddDefinition(name, create());
+            return new OpenApiSchemaReference(name, context.Document);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,7 +15,7 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// records are added.
 /// </summary>
 public sealed record ListQuery(
-    [property: FromQuery(Name = "limit"), Description("Page size, 1–200; 50 when absent.")] int? Limit,
+    [property: FromQuery(Name = "limit"), Description("Page size, 1–200; 50 when absent."), Range(1, ListQuery.MaxLimit), DefaultValue(ListQuery.DefaultLimit)] int? Limit,
     [property: FromQuery(Name = "cursor"), Description("The nextCursor of the previous page.")] string? Cursor,
     [property: FromQuery(Name = "from"), Description("First day of the main date, inclusive (YYYY-MM-DD).")] IsoDate? FromDate,
     [property: FromQuery(Name = "to"), Description("Last day of the main date, inclusive (YYYY-MM-DD).")] IsoDate? ToDate)

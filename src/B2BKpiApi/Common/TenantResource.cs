@@ -32,7 +32,11 @@ public sealed record ResourceDefinition<TEntity, TRequest, TResponse>(
     public Func<KpiDbContext, Guid, CancellationToken, Task<string?>>? DeleteConflict { get; init; }
 }
 
-public sealed record BatchRequest<TRequest>(IReadOnlyList<TRequest?>? Items);
+/// <summary>1 to 1,000 records, each with an externalId: the key of the upsert.</summary>
+public sealed record BatchRequest<TRequest>(
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.MinLength(1),
+               System.ComponentModel.DataAnnotations.MaxLength(TenantResource.MaxBatchItems)]
+    IReadOnlyList<TRequest?>? Items);
 
 public sealed record BatchResponse<TResponse>(int Created, int Updated, IReadOnlyList<TResponse> Items);
 
