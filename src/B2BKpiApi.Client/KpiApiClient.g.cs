@@ -64,6 +64,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientResponse> GetClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -75,6 +76,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -86,6 +88,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -148,6 +151,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ContractResponse> GetContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -159,6 +163,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -168,8 +173,9 @@ namespace B2BKpiApi.Client
         /// Delete a contract
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -232,6 +238,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<CostResponse> GetCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -243,6 +250,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -252,8 +260,9 @@ namespace B2BKpiApi.Client
         /// Delete a cost
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -389,6 +398,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<LeadResponse> GetLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -400,6 +410,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -409,8 +420,9 @@ namespace B2BKpiApi.Client
         /// Delete a lead
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -473,6 +485,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SurveyResponse> GetSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -484,6 +497,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -493,8 +507,9 @@ namespace B2BKpiApi.Client
         /// Delete a survey
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -542,6 +557,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// The tenant's name, industry and base currency. The API key is not returned: only its hash is stored.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<GetTenantResponse> GetTenantAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
@@ -854,6 +870,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientResponse> GetClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -965,6 +982,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1103,6 +1121,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1771,6 +1790,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ContractResponse> GetContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -1882,6 +1902,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2018,8 +2039,9 @@ namespace B2BKpiApi.Client
         /// Delete a contract
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2087,16 +2109,6 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 409)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -2688,6 +2700,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<CostResponse> GetCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2799,6 +2812,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -2935,8 +2949,9 @@ namespace B2BKpiApi.Client
         /// Delete a cost
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -3004,16 +3019,6 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 409)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -4237,6 +4242,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<LeadResponse> GetLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4348,6 +4354,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4484,8 +4491,9 @@ namespace B2BKpiApi.Client
         /// Delete a lead
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -4553,16 +4561,6 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 409)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -5154,6 +5152,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Another tenant's id answers 404, exactly like an id that does not exist.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SurveyResponse> GetSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5265,6 +5264,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5401,8 +5401,9 @@ namespace B2BKpiApi.Client
         /// Delete a survey
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5470,16 +5471,6 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
-                        }
-                        else
-                        if (status_ == 409)
-                        {
-                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
-                            if (objectResponse_.Object == null)
-                            {
-                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
-                            }
-                            throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -5942,6 +5933,7 @@ namespace B2BKpiApi.Client
         /// <remarks>
         /// The tenant's name, industry and base currency. The API key is not returned: only its hash is stored.
         /// </remarks>
+        /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<GetTenantResponse> GetTenantAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6445,9 +6437,7 @@ namespace B2BKpiApi.Client
         public string Currency { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ContractKind>))]
-        public ContractKind Kind { get; set; } = default!;
+        public string? Kind { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -6563,9 +6553,7 @@ namespace B2BKpiApi.Client
         public string? ExternalId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("category")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CostCategory>))]
-        public CostCategory Category { get; set; } = default!;
+        public string? Category { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("amount")]
         public decimal Amount { get; set; } = default!;
@@ -6681,8 +6669,7 @@ namespace B2BKpiApi.Client
         public string Interval { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public PeriodResponse Period { get; set; } = new PeriodResponse();
+        public Period? Period { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("points")]
         [System.ComponentModel.DataAnnotations.Required]
@@ -6709,8 +6696,7 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public PeriodResponse Period { get; set; } = new PeriodResponse();
+        public Period2? Period { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("currency")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -6971,8 +6957,7 @@ namespace B2BKpiApi.Client
         public int DefinitionVersion { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public PeriodResponse Period { get; set; } = new PeriodResponse();
+        public Period3? Period { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("value")]
         public decimal? Value { get; set; } = default!;
@@ -6992,18 +6977,16 @@ namespace B2BKpiApi.Client
         public System.Collections.Generic.IDictionary<string, decimal?> Inputs { get; set; } = new System.Collections.Generic.Dictionary<string, decimal?>();
 
         [System.Text.Json.Serialization.JsonPropertyName("sample")]
-        public SampleResponse? Sample { get; set; } = default!;
+        public Sample? Sample { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("previous")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public PreviousResponse Previous { get; set; } = new PreviousResponse();
+        public Previous? Previous { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("change")]
         public decimal? Change { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("benchmark")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public BenchmarkComparisonResponse Benchmark { get; set; } = new BenchmarkComparisonResponse();
+        public Benchmark? Benchmark { get; set; } = default!;
 
     }
 
@@ -7042,8 +7025,7 @@ namespace B2BKpiApi.Client
         public System.DateOnly? ClosedOn { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("outcome")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LeadOutcome>))]
-        public LeadOutcome? Outcome { get; set; } = default!;
+        public string? Outcome { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("dealValue")]
         public decimal? DealValue { get; set; } = default!;
@@ -7093,8 +7075,7 @@ namespace B2BKpiApi.Client
         public System.DateOnly? ClosedOn { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("outcome")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LeadOutcome>))]
-        public LeadOutcome? Outcome { get; set; } = default!;
+        public string? Outcome { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("dealValue")]
         public decimal? DealValue { get; set; } = default!;
@@ -7240,8 +7221,7 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        [System.ComponentModel.DataAnnotations.Required]
-        public PeriodResponse Period { get; set; } = new PeriodResponse();
+        public Period4? Period { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("value")]
         public decimal? Value { get; set; } = default!;
@@ -7384,8 +7364,7 @@ namespace B2BKpiApi.Client
         public System.Guid? ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("respondentRole")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RespondentRole>))]
-        public RespondentRole? RespondentRole { get; set; } = default!;
+        public string? RespondentRole { get; set; } = default!;
 
     }
 
@@ -7413,9 +7392,7 @@ namespace B2BKpiApi.Client
         public string? ExternalId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SurveyKind>))]
-        public SurveyKind Kind { get; set; } = default!;
+        public string? Kind { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("score")]
         public int Score { get; set; } = default!;
@@ -7428,8 +7405,7 @@ namespace B2BKpiApi.Client
         public System.Guid? ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("respondentRole")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RespondentRole>))]
-        public RespondentRole? RespondentRole { get; set; } = default!;
+        public string? RespondentRole { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -7467,6 +7443,111 @@ namespace B2BKpiApi.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
         public string? NextCursor { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Period : PeriodResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Period2 : PeriodResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Period3 : PeriodResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Sample : SampleResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Previous : PreviousResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Benchmark : BenchmarkComparisonResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Period4 : PeriodResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
 
     }
 

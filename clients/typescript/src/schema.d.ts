@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * List clients, page by page
-         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
          */
         get: operations["ListClients"];
         put?: never;
@@ -76,6 +76,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/clients/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import clients from CSV
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         */
+        post: operations["ImportClients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contracts": {
         parameters: {
             query?: never;
@@ -85,7 +105,7 @@ export interface paths {
         };
         /**
          * List contracts, page by page
-         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
          */
         get: operations["ListContracts"];
         put?: never;
@@ -120,7 +140,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a contract
-         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+         * @description Answers 204. Another tenant's id answers 404.
          */
         delete: operations["DeleteContract"];
         options?: never;
@@ -148,6 +168,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contracts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contracts from CSV
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         */
+        post: operations["ImportContracts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/costs": {
         parameters: {
             query?: never;
@@ -157,7 +197,7 @@ export interface paths {
         };
         /**
          * List costs, page by page
-         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
          */
         get: operations["ListCosts"];
         put?: never;
@@ -192,7 +232,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a cost
-         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+         * @description Answers 204. Another tenant's id answers 404.
          */
         delete: operations["DeleteCost"];
         options?: never;
@@ -214,6 +254,26 @@ export interface paths {
          * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
          */
         post: operations["BatchUpsertCosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/costs/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import costs from CSV
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         */
+        post: operations["ImportCosts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,7 +389,7 @@ export interface paths {
         };
         /**
          * List leads, page by page
-         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
          */
         get: operations["ListLeads"];
         put?: never;
@@ -364,7 +424,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a lead
-         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+         * @description Answers 204. Another tenant's id answers 404.
          */
         delete: operations["DeleteLead"];
         options?: never;
@@ -392,6 +452,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leads/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import leads from CSV
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         */
+        post: operations["ImportLeads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/surveys": {
         parameters: {
             query?: never;
@@ -401,7 +481,7 @@ export interface paths {
         };
         /**
          * List surveys, page by page
-         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50).
+         * @description Cursor-paginated in a stable order. `from`/`to` filter on the main date, both inclusive. `limit` is 1–200 (default 50). With `Accept: text/csv` the answer is every matching record as CSV (no paging), with the columns of the import, so an export re-imports unchanged.
          */
         get: operations["ListSurveys"];
         put?: never;
@@ -436,7 +516,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a survey
-         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+         * @description Answers 204. Another tenant's id answers 404.
          */
         delete: operations["DeleteSurvey"];
         options?: never;
@@ -458,6 +538,26 @@ export interface paths {
          * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
          */
         post: operations["BatchUpsertSurveys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import surveys from CSV
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         */
+        post: operations["ImportSurveys"];
         delete?: never;
         options?: never;
         head?: never;
@@ -552,7 +652,7 @@ export interface components {
             segment?: string | null;
         };
         ClientRequestBatchRequest: {
-            items?: components["schemas"]["ClientRequest"][] | null;
+            items: components["schemas"]["ClientRequest"][];
         };
         ClientResponse: {
             /** Format: uuid */
@@ -611,7 +711,7 @@ export interface components {
             kind: components["schemas"]["ContractKind"];
         };
         ContractRequestBatchRequest: {
-            items?: components["schemas"]["ContractRequest"][] | null;
+            items: components["schemas"]["ContractRequest"][];
         };
         ContractResponse: {
             /** Format: uuid */
@@ -628,7 +728,7 @@ export interface components {
             /** Format: decimal */
             value: number;
             currency: string;
-            kind: components["schemas"]["ContractKind"];
+            kind: (string & components["schemas"]["ContractKind"]) | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -666,13 +766,13 @@ export interface components {
             incurredOn: string;
         };
         CostRequestBatchRequest: {
-            items?: components["schemas"]["CostRequest"][] | null;
+            items: components["schemas"]["CostRequest"][];
         };
         CostResponse: {
             /** Format: uuid */
             id: string;
             externalId?: string | null;
-            category: components["schemas"]["CostCategory"];
+            category: (string & components["schemas"]["CostCategory"]) | null;
             /** Format: decimal */
             amount: number;
             currency: string;
@@ -721,7 +821,7 @@ export interface components {
             /** Format: int32 */
             definitionVersion: number;
             interval: string;
-            period: components["schemas"]["PeriodResponse"];
+            period: components["schemas"]["PeriodResponse"] | null;
             points: components["schemas"]["KpiResultResponse"][];
         };
         GetScorecardPerspectiveResponse: {
@@ -729,7 +829,7 @@ export interface components {
             kpis: components["schemas"]["KpiResultResponse"][];
         };
         GetScorecardResponse: {
-            period: components["schemas"]["PeriodResponse"];
+            period: components["schemas"]["PeriodResponse"] | null;
             currency: string;
             industry: string;
             perspectives: components["schemas"]["GetScorecardPerspectiveResponse"][];
@@ -756,6 +856,14 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        ImportResponse: {
+            /** Format: int32 */
+            rows: number;
+            /** Format: int32 */
+            created: number;
+            /** Format: int32 */
+            updated: number;
+        };
         KpiDefinitionResponse: {
             id: string;
             /** Format: int32 */
@@ -769,11 +877,16 @@ export interface components {
             timing: string;
             reads: string[];
         };
+        /**
+         * @description The id of a KPI of the catalog (GET /v1/kpis).
+         * @enum {string}
+         */
+        KpiId: "active-clients" | "new-clients" | "customer-retention-rate" | "customer-churn-rate" | "net-revenue-retention" | "arr-per-client" | "revenue" | "revenue-growth-rate" | "gross-profit-margin" | "operating-margin" | "labor-cost-percentage" | "average-contract-value" | "customer-acquisition-cost" | "customer-lifetime-value" | "clv-cac-ratio" | "net-promoter-score" | "customer-satisfaction-score" | "customer-effort-score" | "marketing-qualified-leads" | "lead-conversion-rate" | "win-rate" | "average-deal-size" | "sales-cycle-length" | "pipeline-velocity" | "cost-per-lead" | "sales-marketing-roi";
         KpiResultResponse: {
             kpi: string;
             /** Format: int32 */
             definitionVersion: number;
-            period: components["schemas"]["PeriodResponse"];
+            period: components["schemas"]["PeriodResponse"] | null;
             /** Format: decimal */
             value?: number | null;
             unit: string;
@@ -782,11 +895,11 @@ export interface components {
             inputs: {
                 [key: string]: number | null;
             };
-            sample?: components["schemas"]["SampleResponse"];
-            previous: components["schemas"]["PreviousResponse"];
+            sample?: components["schemas"]["SampleResponse"] | null;
+            previous: components["schemas"]["PreviousResponse"] | null;
             /** Format: decimal */
             change?: number | null;
-            benchmark: components["schemas"]["BenchmarkComparisonResponse"];
+            benchmark: components["schemas"]["BenchmarkComparisonResponse"] | null;
         };
         /** @enum {string} */
         LeadOutcome: "won" | "lost";
@@ -813,14 +926,14 @@ export interface components {
             opportunityOn?: string | null;
             /** Format: date */
             closedOn?: string | null;
-            outcome?: components["schemas"]["LeadOutcome"];
+            outcome?: (string & components["schemas"]["LeadOutcome"]) | null;
             /** Format: decimal */
             dealValue?: number | null;
             currency?: string | null;
             source?: string | null;
         };
         LeadRequestBatchRequest: {
-            items?: components["schemas"]["LeadRequest"][] | null;
+            items: components["schemas"]["LeadRequest"][];
         };
         LeadResponse: {
             /** Format: uuid */
@@ -834,7 +947,7 @@ export interface components {
             opportunityOn?: string | null;
             /** Format: date */
             closedOn?: string | null;
-            outcome?: components["schemas"]["LeadOutcome"];
+            outcome?: (string & components["schemas"]["LeadOutcome"]) | null;
             /** Format: decimal */
             dealValue?: number | null;
             currency?: string | null;
@@ -888,7 +1001,7 @@ export interface components {
             to: string;
         };
         PreviousResponse: {
-            period: components["schemas"]["PeriodResponse"];
+            period: components["schemas"]["PeriodResponse"] | null;
             /** Format: decimal */
             value?: number | null;
             reason?: string | null;
@@ -912,6 +1025,11 @@ export interface components {
             minimum: number;
             isSmall: boolean;
         };
+        /**
+         * @description The calendar unit of a series' points.
+         * @enum {string}
+         */
+        SeriesInterval: "month" | "quarter" | "year";
         /** @enum {string} */
         SurveyKind: "nps" | "csat" | "ces";
         /**
@@ -933,23 +1051,23 @@ export interface components {
             respondedOn: string;
             /** Format: uuid */
             clientId?: string | null;
-            respondentRole?: components["schemas"]["RespondentRole"];
+            respondentRole?: (string & components["schemas"]["RespondentRole"]) | null;
         };
         SurveyRequestBatchRequest: {
-            items?: components["schemas"]["SurveyRequest"][] | null;
+            items: components["schemas"]["SurveyRequest"][];
         };
         SurveyResponse: {
             /** Format: uuid */
             id: string;
             externalId?: string | null;
-            kind: components["schemas"]["SurveyKind"];
+            kind: (string & components["schemas"]["SurveyKind"]) | null;
             /** Format: int32 */
             score: number;
             /** Format: date */
             respondedOn: string;
             /** Format: uuid */
             clientId?: string | null;
-            respondentRole?: components["schemas"]["RespondentRole"];
+            respondentRole?: (string & components["schemas"]["RespondentRole"]) | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1000,6 +1118,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientResponsePage"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -1034,7 +1153,10 @@ export interface operations {
     CreateClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1080,6 +1202,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1096,6 +1227,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1145,6 +1277,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1216,6 +1349,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1270,7 +1404,10 @@ export interface operations {
     BatchUpsertClients: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1300,6 +1437,105 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportClients: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1343,6 +1579,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContractResponsePage"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -1377,7 +1614,10 @@ export interface operations {
     CreateContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1423,6 +1663,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1439,6 +1688,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1488,6 +1738,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1559,6 +1810,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1590,15 +1842,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1613,7 +1856,10 @@ export interface operations {
     BatchUpsertContracts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1643,6 +1889,105 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportContracts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1686,6 +2031,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CostResponsePage"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -1720,7 +2066,10 @@ export interface operations {
     CreateCost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1766,6 +2115,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1782,6 +2140,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1831,6 +2190,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1902,6 +2262,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -1933,15 +2294,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1956,7 +2308,10 @@ export interface operations {
     BatchUpsertCosts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1986,6 +2341,105 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportCosts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2062,7 +2516,7 @@ export interface operations {
                  * @description A KPI id from GET /v1/kpis.
                  * @example customer-retention-rate
                  */
-                id: "active-clients" | "new-clients" | "customer-retention-rate" | "customer-churn-rate" | "net-revenue-retention" | "arr-per-client" | "revenue" | "revenue-growth-rate" | "gross-profit-margin" | "operating-margin" | "labor-cost-percentage" | "average-contract-value" | "customer-acquisition-cost" | "customer-lifetime-value" | "clv-cac-ratio" | "net-promoter-score" | "customer-satisfaction-score" | "customer-effort-score" | "marketing-qualified-leads" | "lead-conversion-rate" | "win-rate" | "average-deal-size" | "sales-cycle-length" | "pipeline-velocity" | "cost-per-lead" | "sales-marketing-roi";
+                id: components["schemas"]["KpiId"];
             };
             cookie?: never;
         };
@@ -2129,7 +2583,7 @@ export interface operations {
                 /** @description Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable. */
                 source?: string;
                 /** @description month, quarter or year. */
-                interval: "month" | "quarter" | "year";
+                interval: components["schemas"]["SeriesInterval"];
             };
             header?: never;
             path: {
@@ -2137,7 +2591,7 @@ export interface operations {
                  * @description A KPI id from GET /v1/kpis.
                  * @example customer-retention-rate
                  */
-                id: "active-clients" | "new-clients" | "customer-retention-rate" | "customer-churn-rate" | "net-revenue-retention" | "arr-per-client" | "revenue" | "revenue-growth-rate" | "gross-profit-margin" | "operating-margin" | "labor-cost-percentage" | "average-contract-value" | "customer-acquisition-cost" | "customer-lifetime-value" | "clv-cac-ratio" | "net-promoter-score" | "customer-satisfaction-score" | "customer-effort-score" | "marketing-qualified-leads" | "lead-conversion-rate" | "win-rate" | "average-deal-size" | "sales-cycle-length" | "pipeline-velocity" | "cost-per-lead" | "sales-marketing-roi";
+                id: components["schemas"]["KpiId"];
             };
             cookie?: never;
         };
@@ -2311,6 +2765,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LeadResponsePage"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -2345,7 +2800,10 @@ export interface operations {
     CreateLead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2391,6 +2849,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2407,6 +2874,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2456,6 +2924,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2527,6 +2996,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2558,15 +3028,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2581,7 +3042,10 @@ export interface operations {
     BatchUpsertLeads: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2611,6 +3075,105 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportLeads: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2654,6 +3217,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SurveyResponsePage"];
+                    "text/csv": string;
                 };
             };
             /** @description Bad Request */
@@ -2688,7 +3252,10 @@ export interface operations {
     CreateSurvey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2734,6 +3301,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2750,6 +3326,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2799,6 +3376,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2870,6 +3448,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -2901,15 +3480,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2924,7 +3494,10 @@ export interface operations {
     BatchUpsertSurveys: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2961,6 +3534,105 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ImportSurveys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2975,7 +3647,10 @@ export interface operations {
     CreateTenant: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3021,6 +3696,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     GetTenant: {
@@ -3028,6 +3721,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The record's id, as returned when it was created. */
                 id: string;
             };
             cookie?: never;

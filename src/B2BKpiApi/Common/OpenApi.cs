@@ -25,13 +25,16 @@ public static class OpenApi
                 Title = "B2B KPI API",
                 Version = "v1",
                 Description = "Push clients, contracts, leads, surveys and costs; read KPIs with their inputs and benchmarks. " +
-                              "Every /v1 call sends X-Api-Key: a tenant's key, or the operator's key for POST /v1/tenants. " +
+                              "Every /v1 call sends X-Api-Key: a tenant's key, or the operator's key for /v1/tenants. " +
                               "Errors are RFC 9457 problem details.",
+                Contact = new OpenApiContact { Name = "B2B KPI API support", Email = "support@b2bkpi.example" },
             });
             options.CustomSchemaIds(SchemaId);
             options.SupportNonNullableReferenceTypes();
             // A nullable enum or object field is a $ref; OpenAPI 3.0 ignores nullable beside a bare $ref, so wrap it in allOf.
             options.UseAllOfToExtendReferenceSchemas();
+            options.DocumentFilter<NullableReferencesDocumentFilter>();
+            options.DocumentFilter<TagDescriptionsDocumentFilter>();
             options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -68,6 +71,8 @@ public static class OpenApi
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
             var path = context.ApiDescription.RelativePath ?? "";
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p is { Name: "id", In: ParameterLocation.Path }) ?? [])
+                parameter.Description ??= "The record's id, as returned when it was created.";
             if (!path.StartsWith("v1/kpis/{id}", StringComparison.Ordinal) && !path.StartsWith("v1/scorecard", StringComparison.Ordinal))
                 return;
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
@@ -105,6 +110,44 @@ public static class OpenApi
             if (!context.SchemaRepository.Schemas.ContainsKey(name))
                 context.SchemaRepository.AddDefinition(name, create());
             return new OpenApiSchemaReference(name, context.Document);
+        }
+    }
+
+    /// <summary>
+    /// A nullable field of an enum or object type is <c>allOf: [$ref]</c> with <c>nullable: true</c>; OpenAPI 3.0
+    /// only honours nullable beside a type, so copy the referenced schema's type next to it.
+    /// </summary>
+    private sealed class NullableReferencesDocumentFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+        {
+            var schemas = swaggerDoc.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
+            foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+                foreach (var property in schema.Properties?.Values.OfType<OpenApiSchema>() ?? [])
+                    if (property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && property.Type is null or JsonSchemaType.Null
+                        && schemas.TryGetValue(id, out var target) && target.Type is { } type)
+                        property.Type = type | JsonSchemaType.Null;
+        }
+    }
+
+    private sealed class TagDescriptionsDocumentFilter : IDocumentFilter
+    {
+        private static readonly Dictionary<string, string> Descriptions = new()
+        {
+            ["Tenants"] = "Operator only: create and read tenants. A tenant's API key is shown once, at creation.",
+            ["Clients"] = "The tenant's customers: acquired and (optionally) churned dates drive the customer KPIs.",
+            ["Contracts"] = "Contracts with clients: revenue is recognized evenly per day over each term.",
+            ["Leads"] = "The sales funnel: created, qualified, opportunity and closed dates, won or lost.",
+            ["Surveys"] = "One answer each: NPS (0–10), CSAT (1–5) or CES (1–7).",
+            ["Costs"] = "Costs by category and day: cogs, direct labor, sales, marketing, overhead.",
+            ["Kpis"] = "The KPI catalog, results for a period, series, the scorecard and the benchmark sets.",
+        };
+
+        public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+        {
+            swaggerDoc.Tags = new SortedSet<OpenApiTag>(
+                Descriptions.Select(d => new OpenApiTag { Name = d.Key, Description = d.Value }),
+                Comparer<OpenApiTag>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name)));
         }
     }
 

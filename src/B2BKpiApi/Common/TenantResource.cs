@@ -84,11 +84,14 @@ public static partial class TenantResource
             .ProducesProblem(StatusCodes.Status409Conflict)
             .Validate<TRequest>();
 
-        group.MapDelete("/{id:guid}", (Guid id, KpiDbContext db, CancellationToken ct) => Delete(def, id, db, ct))
+        var delete = group.MapDelete("/{id:guid}", (Guid id, KpiDbContext db, CancellationToken ct) => Delete(def, id, db, ct))
             .WithName($"Delete{one}").WithSummary($"Delete a {one.ToLowerInvariant()}")
-            .WithDescription("Answers 204. Another tenant's id answers 404; a record that others still name answers 409.")
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .WithDescription(def.DeleteConflict is null
+                ? "Answers 204. Another tenant's id answers 404."
+                : "Answers 204. Another tenant's id answers 404; a record that others still name answers 409.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        if (def.DeleteConflict is not null)
+            delete.ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/batch", (BatchRequest<TRequest> request, IValidator<TRequest> validator, KpiDbContext db, CancellationToken ct) =>
                 BatchUpsert(def, request, validator, db, ct))
