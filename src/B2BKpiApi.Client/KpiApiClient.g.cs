@@ -6437,7 +6437,9 @@ namespace B2BKpiApi.Client
         public string Currency { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ContractKind>))]
+        public ContractKind Kind { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -6553,7 +6555,9 @@ namespace B2BKpiApi.Client
         public string? ExternalId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("category")]
-        public string? Category { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<CostCategory>))]
+        public CostCategory Category { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("amount")]
         public decimal Amount { get; set; } = default!;
@@ -6669,7 +6673,8 @@ namespace B2BKpiApi.Client
         public string Interval { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        public Period? Period { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PeriodResponse Period { get; set; } = new PeriodResponse();
 
         [System.Text.Json.Serialization.JsonPropertyName("points")]
         [System.ComponentModel.DataAnnotations.Required]
@@ -6696,7 +6701,8 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        public Period2? Period { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PeriodResponse Period { get; set; } = new PeriodResponse();
 
         [System.Text.Json.Serialization.JsonPropertyName("currency")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
@@ -6957,7 +6963,8 @@ namespace B2BKpiApi.Client
         public int DefinitionVersion { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        public Period3? Period { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PeriodResponse Period { get; set; } = new PeriodResponse();
 
         [System.Text.Json.Serialization.JsonPropertyName("value")]
         public decimal? Value { get; set; } = default!;
@@ -6980,13 +6987,15 @@ namespace B2BKpiApi.Client
         public Sample? Sample { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("previous")]
-        public Previous? Previous { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PreviousResponse Previous { get; set; } = new PreviousResponse();
 
         [System.Text.Json.Serialization.JsonPropertyName("change")]
         public decimal? Change { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("benchmark")]
-        public Benchmark? Benchmark { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public BenchmarkComparisonResponse Benchmark { get; set; } = new BenchmarkComparisonResponse();
 
     }
 
@@ -7221,7 +7230,8 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("period")]
-        public Period4? Period { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required]
+        public PeriodResponse Period { get; set; } = new PeriodResponse();
 
         [System.Text.Json.Serialization.JsonPropertyName("value")]
         public decimal? Value { get; set; } = default!;
@@ -7392,7 +7402,9 @@ namespace B2BKpiApi.Client
         public string? ExternalId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
-        public string? Kind { get; set; } = default!;
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<SurveyKind>))]
+        public SurveyKind Kind { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("score")]
         public int Score { get; set; } = default!;
@@ -7447,97 +7459,7 @@ namespace B2BKpiApi.Client
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Period : PeriodResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Period2 : PeriodResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Period3 : PeriodResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Sample : SampleResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Previous : PreviousResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Benchmark : BenchmarkComparisonResponse
-    {
-
-        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
-
-        [System.Text.Json.Serialization.JsonExtensionData]
-        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
-        {
-            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
-            set { _additionalProperties = value; }
-        }
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
-    public partial class Period4 : PeriodResponse
     {
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;

@@ -728,7 +728,7 @@ export interface components {
             /** Format: decimal */
             value: number;
             currency: string;
-            kind: (string & components["schemas"]["ContractKind"]) | null;
+            kind: components["schemas"]["ContractKind"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -772,7 +772,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             externalId?: string | null;
-            category: (string & components["schemas"]["CostCategory"]) | null;
+            category: components["schemas"]["CostCategory"];
             /** Format: decimal */
             amount: number;
             currency: string;
@@ -821,7 +821,7 @@ export interface components {
             /** Format: int32 */
             definitionVersion: number;
             interval: string;
-            period: components["schemas"]["PeriodResponse"] | null;
+            period: components["schemas"]["PeriodResponse"];
             points: components["schemas"]["KpiResultResponse"][];
         };
         GetScorecardPerspectiveResponse: {
@@ -829,7 +829,7 @@ export interface components {
             kpis: components["schemas"]["KpiResultResponse"][];
         };
         GetScorecardResponse: {
-            period: components["schemas"]["PeriodResponse"] | null;
+            period: components["schemas"]["PeriodResponse"];
             currency: string;
             industry: string;
             perspectives: components["schemas"]["GetScorecardPerspectiveResponse"][];
@@ -886,7 +886,7 @@ export interface components {
             kpi: string;
             /** Format: int32 */
             definitionVersion: number;
-            period: components["schemas"]["PeriodResponse"] | null;
+            period: components["schemas"]["PeriodResponse"];
             /** Format: decimal */
             value?: number | null;
             unit: string;
@@ -896,10 +896,10 @@ export interface components {
                 [key: string]: number | null;
             };
             sample?: components["schemas"]["SampleResponse"] | null;
-            previous: components["schemas"]["PreviousResponse"] | null;
+            previous: components["schemas"]["PreviousResponse"];
             /** Format: decimal */
             change?: number | null;
-            benchmark: components["schemas"]["BenchmarkComparisonResponse"] | null;
+            benchmark: components["schemas"]["BenchmarkComparisonResponse"];
         };
         /** @enum {string} */
         LeadOutcome: "won" | "lost";
@@ -1001,7 +1001,7 @@ export interface components {
             to: string;
         };
         PreviousResponse: {
-            period: components["schemas"]["PeriodResponse"] | null;
+            period: components["schemas"]["PeriodResponse"];
             /** Format: decimal */
             value?: number | null;
             reason?: string | null;
@@ -1060,7 +1060,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             externalId?: string | null;
-            kind: (string & components["schemas"]["SurveyKind"]) | null;
+            kind: components["schemas"]["SurveyKind"];
             /** Format: int32 */
             score: number;
             /** Format: date */

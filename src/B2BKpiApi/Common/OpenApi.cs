@@ -124,7 +124,7 @@ public static class OpenApi
             var schemas = swaggerDoc.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
             foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
                 foreach (var property in schema.Properties?.Values.OfType<OpenApiSchema>() ?? [])
-                    if (property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && property.Type is null or JsonSchemaType.Null
+                    if (property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && property.Type == JsonSchemaType.Null
                         && schemas.TryGetValue(id, out var target) && target.Type is { } type)
                         property.Type = type | JsonSchemaType.Null;
         }
