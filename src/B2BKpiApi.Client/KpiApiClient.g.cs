@@ -7034,7 +7034,8 @@ namespace B2BKpiApi.Client
         public System.DateOnly? ClosedOn { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("outcome")]
-        public string? Outcome { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LeadOutcome>))]
+        public LeadOutcome? Outcome { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("dealValue")]
         public decimal? DealValue { get; set; } = default!;
@@ -7084,7 +7085,8 @@ namespace B2BKpiApi.Client
         public System.DateOnly? ClosedOn { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("outcome")]
-        public string? Outcome { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<LeadOutcome>))]
+        public LeadOutcome? Outcome { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("dealValue")]
         public decimal? DealValue { get; set; } = default!;
@@ -7374,7 +7376,8 @@ namespace B2BKpiApi.Client
         public System.Guid? ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("respondentRole")]
-        public string? RespondentRole { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RespondentRole>))]
+        public RespondentRole? RespondentRole { get; set; } = default!;
 
     }
 
@@ -7417,7 +7420,8 @@ namespace B2BKpiApi.Client
         public System.Guid? ClientId { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("respondentRole")]
-        public string? RespondentRole { get; set; } = default!;
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RespondentRole>))]
+        public RespondentRole? RespondentRole { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]

@@ -926,7 +926,7 @@ export interface components {
             opportunityOn?: string | null;
             /** Format: date */
             closedOn?: string | null;
-            outcome?: (string & components["schemas"]["LeadOutcome"]) | null;
+            outcome?: components["schemas"]["LeadOutcome"] | null;
             /** Format: decimal */
             dealValue?: number | null;
             currency?: string | null;
@@ -947,7 +947,7 @@ export interface components {
             opportunityOn?: string | null;
             /** Format: date */
             closedOn?: string | null;
-            outcome?: (string & components["schemas"]["LeadOutcome"]) | null;
+            outcome?: components["schemas"]["LeadOutcome"] | null;
             /** Format: decimal */
             dealValue?: number | null;
             currency?: string | null;
@@ -1051,7 +1051,7 @@ export interface components {
             respondedOn: string;
             /** Format: uuid */
             clientId?: string | null;
-            respondentRole?: (string & components["schemas"]["RespondentRole"]) | null;
+            respondentRole?: components["schemas"]["RespondentRole"] | null;
         };
         SurveyRequestBatchRequest: {
             items: components["schemas"]["SurveyRequest"][];
@@ -1067,7 +1067,7 @@ export interface components {
             respondedOn: string;
             /** Format: uuid */
             clientId?: string | null;
-            respondentRole?: (string & components["schemas"]["RespondentRole"]) | null;
+            respondentRole?: components["schemas"]["RespondentRole"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

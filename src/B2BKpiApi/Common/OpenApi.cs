@@ -114,8 +114,9 @@ public static class OpenApi
     }
 
     /// <summary>
-    /// A nullable field of an enum or object type is <c>allOf: [$ref]</c> with <c>nullable: true</c>; OpenAPI 3.0
-    /// only honours nullable beside a type, so copy the referenced schema's type next to it.
+    /// A nullable field of an object type is <c>allOf: [$ref]</c> with <c>nullable: true</c>; OpenAPI 3.0.3 only
+    /// honours nullable beside a type, so put <c>type: object</c> next to it. Nullable enum fields keep the bare
+    /// form: with <c>type: string</c> beside it, NSwag would type them as plain strings (see .spectral.yaml).
     /// </summary>
     private sealed class NullableReferencesDocumentFilter : IDocumentFilter
     {
@@ -125,8 +126,8 @@ public static class OpenApi
             foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
                 foreach (var property in schema.Properties?.Values.OfType<OpenApiSchema>() ?? [])
                     if (property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && property.Type == JsonSchemaType.Null
-                        && schemas.TryGetValue(id, out var target) && target.Type is { } type)
-                        property.Type = type | JsonSchemaType.Null;
+                        && schemas.TryGetValue(id, out var target) && target.Type is JsonSchemaType.Object)
+                        property.Type = JsonSchemaType.Object | JsonSchemaType.Null;
         }
     }
 
