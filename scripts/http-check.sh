@@ -9,8 +9,8 @@
 # request or assertion failed. Needs node with this repo's devDependencies (`npm ci`) and dotnet.
 #
 # Environment (optional):
-#   HTTP_CHECK_PORT         port to listen on (default: a free one)
-#   HTTP_CHECK_READY_SECS   how long to wait for /health/ready (default 60)
+#   LIVE_API_PORT           port to listen on (default: a free one)
+#   LIVE_API_READY_SECS     how long to wait for /health/ready (default 60)
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -23,6 +23,8 @@ if [ ! -f "$1" ]; then
 fi
 dll="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/live-api.sh
+source "$root/scripts/lib/live-api.sh"
 cd "$root"
 
 for tool in node npx dotnet; do
@@ -41,19 +43,9 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/http-check.XXXXXX")"
-port="${HTTP_CHECK_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
-base_url="http://127.0.0.1:$port"
-admin_key="http-check-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-server_pid=""
 keep_work=0
-
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  live_api_stop
   if [ "$keep_work" -eq 1 ]; then
     echo "http-check: kept $work (server.log, httpyac.json, httpyac.stderr)" >&2
   else
@@ -63,34 +55,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "== starting API: $dll on $base_url (SQLite $work/kpi.db)"
-# The content root is the dll's folder, so its appsettings.json applies as in a real deployment;
-# the environment variables below override the database and the operator key.
-(
-  cd "$(dirname "$dll")"
-  export Database__Provider=sqlite
-  export ConnectionStrings__Kpi="Data Source=$work/kpi.db"
-  export Auth__AdminApiKey="$admin_key"
-  exec dotnet "$dll" --urls "$base_url"
-) >"$work/server.log" 2>&1 &
-server_pid=$!
-
-ready_secs="${HTTP_CHECK_READY_SECS:-60}"
-deadline=$((SECONDS + ready_secs))
-until node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$base_url/health/ready"; do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "http-check: the API exited before it was ready; its log:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "http-check: /health/ready did not answer 200 within ${ready_secs}s; the API's log:" >&2
-    tail -n 50 "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-echo "== API ready"
+live_api_start http-check "$dll" "$work"
 
 echo "== npx httpyac send ${files[*]} --all -e local --var baseUrl=$base_url --var adminKey=*** --json -o response"
 httpyac_rc=0

@@ -13,8 +13,8 @@
 # Exits non-zero if any step failed. Needs node >= 20, npm and dotnet.
 #
 # Environment (optional):
-#   TS_CLIENT_CHECK_PORT        port to listen on (default: a free one)
-#   TS_CLIENT_CHECK_READY_SECS  how long to wait for /health/ready (default 60)
+#   LIVE_API_PORT               port to listen on (default: a free one)
+#   LIVE_API_READY_SECS         how long to wait for /health/ready (default 60)
 set -euo pipefail
 
 if [ $# -ne 1 ]; then
@@ -27,6 +27,8 @@ if [ ! -f "$1" ]; then
 fi
 dll="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib/live-api.sh
+source "$root/scripts/lib/live-api.sh"
 client_dir="$root/clients/typescript"
 
 for tool in node npm dotnet; do
@@ -34,15 +36,9 @@ for tool in node npm dotnet; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/ts-client-check.XXXXXX")"
-server_pid=""
 keep_work=0
 cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  live_api_stop
   if [ "$keep_work" -eq 1 ]; then
     echo "ts-client-check: kept $work (server.log)" >&2
   else
@@ -63,38 +59,7 @@ echo "== npm run typecheck (tsc --noEmit)"
 npm run --silent typecheck
 echo "tsc: no errors"
 
-port="${TS_CLIENT_CHECK_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
-base_url="http://127.0.0.1:$port"
-admin_key="ts-client-check-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-
-echo "== starting API: $dll on $base_url (SQLite $work/kpi.db)"
-# The content root is the dll's folder, so its appsettings.json applies as in a real deployment;
-# the environment variables below override the database and the operator key.
-(
-  cd "$(dirname "$dll")"
-  export Database__Provider=sqlite
-  export ConnectionStrings__Kpi="Data Source=$work/kpi.db"
-  export Auth__AdminApiKey="$admin_key"
-  exec dotnet "$dll" --urls "$base_url"
-) >"$work/server.log" 2>&1 &
-server_pid=$!
-
-ready_secs="${TS_CLIENT_CHECK_READY_SECS:-60}"
-deadline=$((SECONDS + ready_secs))
-until node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$base_url/health/ready"; do
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "ts-client-check: the API exited before it was ready; its log:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "ts-client-check: /health/ready did not answer 200 within ${ready_secs}s; the API's log:" >&2
-    tail -n 50 "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
-echo "== API ready"
+live_api_start ts-client-check "$dll" "$work"
 
 echo "== npm test (KPI_BASE_URL=$base_url KPI_ADMIN_KEY=***)"
 test_rc=0
