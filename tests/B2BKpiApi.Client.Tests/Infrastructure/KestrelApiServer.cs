@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
+using B2BKpiApi.Tests.Infrastructure;
+
 namespace B2BKpiApi.Client.Tests.Infrastructure;
 
 /// <summary>

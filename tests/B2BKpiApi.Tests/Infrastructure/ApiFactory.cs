@@ -4,18 +4,13 @@ using B2BKpiApi.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace B2BKpiApi.Tests.Infrastructure;
 
-/// <summary>
-/// One API host with its own empty database. SQLite (a temp file) by default; PostgreSQL when
-/// KPI_TEST_POSTGRES holds a server connection string (CI always sets it), with a fresh database per factory.
-/// </summary>
+/// <summary>One API host with its own empty database (see <see cref="TestDatabase"/>).</summary>
 public class ApiFactory : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
-    private static readonly string? PostgresServer = Environment.GetEnvironmentVariable("KPI_TEST_POSTGRES");
 
     public ApiFactory() : this(NewDatabase()) { }
 
@@ -26,9 +21,7 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
-    public static bool UsesPostgres => !string.IsNullOrEmpty(PostgresServer);
-
-    public static TestDatabase NewDatabase() => UsesPostgres ? TestDatabase.NewPostgres(PostgresServer!) : TestDatabase.NewSqlite();
+    public static TestDatabase NewDatabase() => TestDatabase.New();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -78,52 +71,4 @@ public class ApiFactory : WebApplicationFactory<Program>
 public sealed record TenantClient(Guid TenantId, string ApiKey, HttpClient Http) : IDisposable
 {
     public void Dispose() => Http.Dispose();
-}
-
-public sealed class TestDatabase
-{
-    private TestDatabase(string provider, string connectionString, Action drop)
-    {
-        Provider = provider;
-        ConnectionString = connectionString;
-        _drop = drop;
-    }
-
-    private readonly Action _drop;
-    public string Provider { get; }
-    public string ConnectionString { get; }
-    public bool OwnedByFactory { get; init; } = true;
-
-    public static TestDatabase NewSqlite()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"kpi-test-{Guid.NewGuid():N}.db");
-        return new TestDatabase("sqlite", $"Data Source={path};Pooling=False", () =>
-        {
-            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-                File.Delete(file);
-        });
-    }
-
-    public static TestDatabase NewPostgres(string server)
-    {
-        var name = $"kpi_test_{Guid.NewGuid():N}";
-        using (var connection = new NpgsqlConnection(server))
-        {
-            connection.Open();
-            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            command.ExecuteNonQuery();
-        }
-        var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = false }.ConnectionString;
-        return new TestDatabase("postgres", connectionString, () =>
-        {
-            using var connection = new NpgsqlConnection(server);
-            connection.Open();
-            using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-            command.ExecuteNonQuery();
-        });
-    }
-
-    public TestDatabase Shared() => new(Provider, ConnectionString, _drop) { OwnedByFactory = false };
-
-    public void Drop() => _drop();
 }
