@@ -207,7 +207,7 @@ public sealed partial class IdempotencyCleanup(IServiceScopeFactory scopes, Time
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogFailed(logger, e);
+                LogFailed(logger, e.GetType().FullName ?? "?", e.Message);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -215,6 +215,6 @@ public sealed partial class IdempotencyCleanup(IServiceScopeFactory scopes, Time
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired idempotency records")]
     private static partial void LogDeleted(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting expired idempotency records failed; retrying in an hour")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting expired idempotency records failed ({ExceptionType}: {ExceptionMessage}); retrying in an hour")]
+    private static partial void LogFailed(ILogger logger, string exceptionType, string exceptionMessage);
 }

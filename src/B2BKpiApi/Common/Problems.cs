@@ -39,8 +39,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException bad => (bad.StatusCode, "Bad Request", SafeBadRequestDetail(bad), null),
             _ => (500, "An unexpected error occurred.", "The error was logged; quote the traceId when you contact support.", null),
         };
+        // One line with the type, message and traceId: the stack trace stays out of the log.
         if (status >= 500)
-            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            LogUnhandled(logger, exception.GetType().FullName ?? "?", exception.Message, httpContext.Request.Method,
+                httpContext.Request.Path, httpContext.TraceIdentifier);
 
         httpContext.Response.StatusCode = status;
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
@@ -54,8 +56,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} for {Method} {Path} (traceId {TraceId}): {ExceptionMessage}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string exceptionMessage, string method, string path, string traceId);
 
     private static string DescribeJson(JsonException json)
     {

@@ -35,7 +35,12 @@ public static class Database
             }
             // The migrations are written by hand and have no model snapshot; MigrationSchemaTests
             // is what proves that the migrated schema is the model's.
-            options.ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            // EF's own error events log the exception with its stack trace; ProblemExceptionHandler logs
+            // one line per failed request instead (type, message, traceId), so they are switched off.
+            options.ConfigureWarnings(w => w
+                .Ignore(RelationalEventId.PendingModelChangesWarning)
+                .Ignore(CoreEventId.QueryIterationFailed, CoreEventId.SaveChangesFailed, RelationalEventId.CommandError,
+                    RelationalEventId.ConnectionError, RelationalEventId.TransactionError));
         });
         return services;
     }

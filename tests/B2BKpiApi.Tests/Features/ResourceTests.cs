@@ -107,6 +107,23 @@ public abstract class ResourceTests(ApiFactory factory) : IClassFixture<ApiFacto
     }
 
     [Fact]
+    public async Task A_batch_never_updates_another_tenants_record_with_the_same_externalId()
+    {
+        using var owner = await Factory.CreateTenantAsync();
+        using var other = await Factory.CreateTenantAsync();
+        var original = await owner.Http.PostJson(Route, await ValidBody(owner, "sync-shared")).Expect(HttpStatusCode.Created);
+        var (field, value) = Change;
+        var item = await ValidBody(other, "sync-shared");
+        item[field] = value.DeepClone();
+
+        var result = await other.Http.PostJson($"{Route}/batch", new JsonObject { ["items"] = new JsonArray(item) }).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, result["created"]!.GetValue<int>());
+        Assert.NotEqual(original["id"]!.GetValue<string>(), result["items"]![0]!["id"]!.GetValue<string>());
+        var read = await owner.Http.GetAsync($"{Route}/{original["id"]}").Expect(HttpStatusCode.OK);
+        Assert.True(JsonNode.DeepEquals(original, read));
+    }
+
+    [Fact]
     public async Task Returns_404_for_another_tenants_record()
     {
         using var owner = await Factory.CreateTenantAsync();

@@ -14,7 +14,7 @@ public class ApiFactory : WebApplicationFactory<Program>
 
     public ApiFactory() : this(NewDatabase()) { }
 
-    private ApiFactory(TestDatabase database) => Database = database;
+    protected ApiFactory(TestDatabase database) => Database = database;
 
     /// <summary>Starts a host over an existing database, to check that data survives a restart.</summary>
     public static ApiFactory Over(TestDatabase database) => new(database);
