@@ -23,21 +23,29 @@ public sealed record KpiFilter(string? Industry, string? Segment, string? Source
 /// </summary>
 public sealed class FactsQuery(KpiDbContext db)
 {
-    public async Task<PeriodFacts> ComputeAsync(Period period, KpiFilter filter, CancellationToken ct)
+    /// <summary>
+    /// The facts of <paramref name="period"/>; only the <paramref name="families"/> asked for are queried
+    /// (the others are null), so one KPI costs only the queries its formula reads.
+    /// </summary>
+    public async Task<PeriodFacts> ComputeAsync(Period period, KpiFilter filter, IReadOnlyCollection<FactFamily> families, CancellationToken ct)
     {
         var clients = Clients(filter);
         var contracts = filter.ByClient ? db.Contracts.Where(c => clients.Any(x => x.Id == c.ClientId)) : db.Contracts;
         var surveys = filter.ByClient ? db.Surveys.Where(s => clients.Any(x => x.Id == s.ClientId)) : db.Surveys;
         var leads = filter.Source is { } source ? db.Leads.Where(l => l.Source == source) : db.Leads;
+        bool Wanted(FactFamily family, bool applies) => applies && families.Contains(family);
 
         return new PeriodFacts(
             period,
-            filter.ByLead ? null : await ClientFactsAsync(clients, period, ct),
-            filter.ByLead ? null : await RevenueFactsAsync(clients, contracts, period, ct),
-            filter.ByLead || filter.ByClient ? null : await CostFactsAsync(period, ct),
-            filter.ByLead ? null : await SurveyFactsAsync(surveys, period, ct),
-            filter.ByClient ? null : await LeadFactsAsync(leads, period, ct));
+            Wanted(FactFamily.Clients, !filter.ByLead) ? await ClientFactsAsync(clients, period, ct) : null,
+            Wanted(FactFamily.Revenue, !filter.ByLead) ? await RevenueFactsAsync(clients, contracts, period, ct) : null,
+            Wanted(FactFamily.Costs, !filter.ByLead && !filter.ByClient) ? await CostFactsAsync(period, ct) : null,
+            Wanted(FactFamily.Surveys, !filter.ByLead) ? await SurveyFactsAsync(surveys, period, ct) : null,
+            Wanted(FactFamily.Leads, !filter.ByClient) ? await LeadFactsAsync(leads, period, ct) : null);
     }
+
+    /// <summary>Every family: what the scorecard reads.</summary>
+    public static IReadOnlyCollection<FactFamily> AllFamilies { get; } = Enum.GetValues<FactFamily>();
 
     // CA1862: EF translates ToLower() to SQL lower() on both providers; the StringComparison overloads it cannot translate.
 #pragma warning disable CA1862

@@ -75,7 +75,7 @@ public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixt
     {
         using var scope = factory.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
-        return await scope.ServiceProvider.GetRequiredService<FactsQuery>().ComputeAsync(period, filter, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<FactsQuery>().ComputeAsync(period, filter, FactsQuery.AllFamilies, CancellationToken.None);
     }
 
     // Revenue and ARR are sums of value × days / term days: compare them at a precision far below a cent.

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using System.Net;
+using B2BKpiApi.Data;
+using B2BKpiApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace B2BKpiApi.Tests.Features.Kpis;
+
+/// <summary>KPIs come from a fixed number of aggregate queries: not one per KPI, and not one per record.</summary>
+public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : IClassFixture<QueryCountTests.CountingFactory>
+{
+    public sealed class CountingFactory : ApiFactory
+    {
+        public CommandCounter Counter { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(s => s.ConfigureDbContext<KpiDbContext>(o => o.AddInterceptors(Counter)));
+        }
+    }
+
+    public sealed class CommandCounter : DbCommandInterceptor
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    private async Task<int> CommandsFor(TenantClient tenant, string url)
+    {
+        await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK); // warm up: the first call compiles the queries
+        factory.Counter.Reset();
+        await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK);
+        return factory.Counter.Count;
+    }
+
+    [Fact]
+    public async Task A_scorecard_runs_the_same_few_queries_whatever_the_data()
+    {
+        const string url = "/v1/scorecard?from=2026-01-01&to=2026-03-31";
+        using var empty = await factory.CreateTenantAsync();
+        var withNothing = await CommandsFor(empty, url);
+
+        using var busy = await factory.CreateTenantAsync();
+        await KpiScenario.PushAsync(busy);
+        var withData = await CommandsFor(busy, url);
+
+        // 1 key lookup + 8 aggregate queries for the period + 8 for the previous period.
+        Assert.Equal(17, withNothing);
+        Assert.Equal(withNothing, withData);
+    }
+
+    [Fact]
+    public async Task One_kpi_runs_only_the_queries_its_formula_reads()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await KpiScenario.PushAsync(tenant);
+        // Revenue reads the revenue facts only: 1 key lookup + 4 revenue queries for each of the two periods.
+        Assert.Equal(9, await CommandsFor(tenant, "/v1/kpis/revenue?from=2026-01-01&to=2026-03-31"));
+        // NPS reads the survey facts only: 1 key lookup + 1 query for each period.
+        Assert.Equal(3, await CommandsFor(tenant, "/v1/kpis/net-promoter-score?from=2026-01-01&to=2026-03-31"));
+    }
+}
