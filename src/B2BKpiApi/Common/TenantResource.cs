@@ -116,8 +116,12 @@ public static partial class TenantResource
         var entity = new TEntity { Id = Guid.CreateVersion7() };
         request.ApplyTo(entity);
         def.Set(db).Add(entity);
-        if (!await TrySave(db, ct))
-            return ExternalIdTaken(request.ExternalId);
+        switch (await TrySave(db, ct))
+        {
+            case Saved.DuplicateExternalId: return ExternalIdTaken(request.ExternalId);
+            case Saved.ReferenceBroken: return Problems.Invalid("clientId", NoSuchClient);
+            case Saved.ChangedMeanwhile: return ChangedMeanwhile();
+        }
         return TypedResults.Created($"/v1/{def.Plural.ToLowerInvariant()}/{entity.Id}", def.ToResponse(entity));
     }
 
@@ -160,8 +164,12 @@ public static partial class TenantResource
             return ExternalIdTaken(externalId);
 
         request.ApplyTo(entity);
-        if (!await TrySave(db, ct))
-            return ExternalIdTaken(request.ExternalId);
+        switch (await TrySave(db, ct))
+        {
+            case Saved.DuplicateExternalId: return ExternalIdTaken(request.ExternalId);
+            case Saved.ReferenceBroken: return Problems.Invalid("clientId", NoSuchClient);
+            case Saved.ChangedMeanwhile: return ChangedMeanwhile();
+        }
         return TypedResults.Ok(def.ToResponse(entity));
     }
 
@@ -175,8 +183,12 @@ public static partial class TenantResource
         if (def.DeleteConflict is not null && await def.DeleteConflict(db, id, ct) is { } conflict)
             return Problems.Conflict(conflict);
         def.Set(db).Remove(entity);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        return await TrySave(db, ct) switch
+        {
+            Saved.ChangedMeanwhile => Problems.NotFound(def.Singular.ToLowerInvariant()),
+            Saved.ReferenceBroken => Problems.Conflict("Another record started to name this one meanwhile; delete that record first."),
+            _ => TypedResults.NoContent(),
+        };
     }
 
     private static async Task<Results<Ok<BatchResponse<TResponse>>, ValidationProblem>> BatchUpsert<TEntity, TRequest, TResponse>(
@@ -255,7 +267,7 @@ public static partial class TenantResource
             item.ApplyTo(entity);
             saved.Add(entity);
         }
-        return await TrySave(db, ct) ? (saved, created) : (null, 0);
+        return await TrySave(db, ct) == Saved.Yes ? (saved, created) : (null, 0);
     }
 
     private const string NoSuchClient = "No client with this id belongs to the tenant.";
@@ -269,19 +281,30 @@ public static partial class TenantResource
         Problems.Conflict($"The externalId '{externalId}' is already used by another record of this kind; " +
                           "use PUT on that record, or the batch endpoint to upsert by externalId.");
 
-    private static async Task<bool> TrySave(KpiDbContext db, CancellationToken ct)
+    private enum Saved { Yes, DuplicateExternalId, ChangedMeanwhile, ReferenceBroken }
+
+    /// <summary>Saves, and says which race was lost when another request got there first.</summary>
+    private static async Task<Saved> TrySave(KpiDbContext db, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
-            return true;
+            return Saved.Yes;
         }
-        catch (DbUpdateException e) when (Database.IsUniqueViolation(e))
+        catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return false;
+            return Saved.ChangedMeanwhile;
+        }
+        catch (DbUpdateException e) when (Database.IsUniqueViolation(e) || Database.IsForeignKeyViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return Database.IsUniqueViolation(e) ? Saved.DuplicateExternalId : Saved.ReferenceBroken;
         }
     }
+
+    private static ProblemHttpResult ChangedMeanwhile() =>
+        Problems.Conflict("Another request changed or deleted this record at the same time; read it again and retry.");
 
     private static Expression<Func<TEntity, bool>> Compare<TEntity>(Expression<Func<TEntity, DateOnly>> date, DateOnly value, ExpressionType op) =>
         Expression.Lambda<Func<TEntity, bool>>(

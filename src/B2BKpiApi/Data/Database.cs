@@ -60,6 +60,14 @@ public static class Database
         _ => false,
     };
 
+    /// <summary>Whether saving failed on a foreign key (a client deleted while a contract naming it was saved).</summary>
+    public static bool IsForeignKeyViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 787 } => true,
+        PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => true,
+        _ => false,
+    };
+
     private static void EnsureDirectory(string dataSource)
     {
         if (string.IsNullOrEmpty(dataSource) || dataSource == ":memory:" || dataSource.StartsWith("file:", StringComparison.Ordinal))

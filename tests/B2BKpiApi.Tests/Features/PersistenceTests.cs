@@ -43,4 +43,25 @@ public sealed class PersistenceTests
         var page = await tenant.Http.GetAsync("/v1/costs").Expect(HttpStatusCode.OK);
         Assert.Single(page["items"]!.AsArray());
     }
+
+    [Fact]
+    public async Task Concurrent_replaces_and_deletes_of_one_record_never_fail_with_500()
+    {
+        await using var factory = new ApiFactory();
+        using var tenant = await factory.CreateTenantAsync();
+        var created = await tenant.Http.PostJson("/v1/costs",
+            new { category = "cogs", amount = 10m, currency = "USD", incurredOn = "2026-01-01" }).Expect(HttpStatusCode.Created);
+        var url = $"/v1/costs/{created["id"]}";
+
+        var replaces = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            tenant.Http.PutAsJsonAsync(url, new { category = "cogs", amount = 10m + i, currency = "USD", incurredOn = "2026-01-01" })));
+        Assert.All(replaces, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.Contains(replaces, r => r.StatusCode == HttpStatusCode.OK);
+
+        var deletes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => tenant.Http.DeleteAsync(url)));
+        Assert.All(deletes, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.NoContent, HttpStatusCode.NotFound }));
+        Assert.Single(deletes, r => r.StatusCode == HttpStatusCode.NoContent);
+        foreach (var response in replaces.Concat(deletes))
+            response.Dispose();
+    }
 }
