@@ -88,4 +88,32 @@ public sealed class TenantsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         Assert.True(errors.ContainsKey("industry"));
         Assert.True(errors.ContainsKey("currency"));
     }
+
+    [Fact]
+    public async Task Rotating_a_key_revokes_the_old_one_at_once()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await tenant.Http.PostJson("/v1/clients", new { name = "Kept", acquiredOn = "2026-01-01" }).Expect(HttpStatusCode.Created);
+        using var admin = factory.CreateAdminClient();
+
+        var rotated = await admin.PostAsync($"/v1/tenants/{tenant.TenantId}/api-key", null).Expect(HttpStatusCode.OK);
+        var newKey = rotated["apiKey"]!.GetValue<string>();
+        Assert.NotEqual(tenant.ApiKey, newKey);
+
+        await tenant.Http.GetAsync("/v1/clients").ExpectProblem(HttpStatusCode.Unauthorized);
+        using var renewed = factory.CreateClient();
+        renewed.DefaultRequestHeaders.Add("X-Api-Key", newKey);
+        var page = await renewed.GetAsync("/v1/clients").Expect(HttpStatusCode.OK);
+        Assert.Single(page["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Only_the_operator_rotates_keys_and_an_unknown_tenant_is_404()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await tenant.Http.PostAsync($"/v1/tenants/{tenant.TenantId}/api-key", null).ExpectProblem(HttpStatusCode.Forbidden);
+        await tenant.Http.GetAsync("/v1/clients").Expect(HttpStatusCode.OK);
+        using var admin = factory.CreateAdminClient();
+        await admin.PostAsync($"/v1/tenants/{Guid.NewGuid()}/api-key", null).ExpectProblem(HttpStatusCode.NotFound);
+    }
 }

@@ -9,6 +9,7 @@ public static class TenantsApi
         var tenants = v1.MapGroup("/tenants").WithTags("Tenants").RequireOperatorKey();
         CreateTenant.Map(tenants);
         GetTenant.Map(tenants);
+        RotateTenantKey.Map(tenants);
         return tenants;
     }
 }
