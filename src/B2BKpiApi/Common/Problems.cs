@@ -29,6 +29,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The caller went away: nobody is left to answer, and it is not a server fault to log.
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+
         var (status, title, detail, errors) = exception switch
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.",
