@@ -81,9 +81,19 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>\\w+)\" from \"")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
 
-    // Query records name their properties FromDate/ToDate where the wire name is from/to.
-    private static string QueryName(string parameter) => JsonNaming.Camel(parameter.EndsWith("Date", StringComparison.Ordinal) && parameter.Length > 4
-        ? parameter[..^4] : parameter);
+    /// <summary>
+    /// ASP.NET names a parameter that failed to bind by its C# name; answer with its wire name, taken from
+    /// the [FromQuery(Name = ...)] of the query records (FromDate binds from "from").
+    /// </summary>
+    private static readonly Dictionary<string, string> WireNames = typeof(ProblemExceptionHandler).Assembly.GetTypes()
+        .SelectMany(t => t.GetProperties())
+        .Select(p => (p.Name, Attribute: p.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.FromQueryAttribute), false)
+            .OfType<Microsoft.AspNetCore.Mvc.FromQueryAttribute>().FirstOrDefault()))
+        .Where(x => x.Attribute?.Name is not null)
+        .DistinctBy(x => x.Name)
+        .ToDictionary(x => x.Name, x => x.Attribute!.Name!);
+
+    private static string QueryName(string parameter) => WireNames.GetValueOrDefault(parameter) ?? JsonNaming.Camel(parameter);
 
     private static string Describe(string type) => type.TrimEnd('?') switch
     {
