@@ -47,13 +47,17 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
     public IEnumerable<string> UnknownColumns(IEnumerable<string> header) =>
         header.Where(h => !Header.Contains(h.Trim(), StringComparer.OrdinalIgnoreCase));
 
+    /// <summary>The request field of each column of a header whose columns are all known (see <see cref="UnknownColumns"/>).</summary>
+    public IReadOnlyList<PropertyInfo> Fields(IReadOnlyList<string> header) =>
+        header.Select(h => Columns.First(c => string.Equals(JsonNaming.Camel(c.Name), h.Trim(), StringComparison.OrdinalIgnoreCase))).ToArray();
+
     /// <summary>Reads one row as the request it stands for, or says which field cannot be read.</summary>
-    public (TRequest? Request, string? Field, string? Error) Read(CsvRow row, IReadOnlyList<string> header)
+    public (TRequest? Request, string? Field, string? Error) Read(CsvRow row, IReadOnlyList<PropertyInfo> fields)
     {
         var body = new JsonObject();
-        for (var i = 0; i < header.Count && i < row.FieldCount; i++)
+        for (var i = 0; i < fields.Count && i < row.FieldCount; i++)
         {
-            var column = Columns.First(c => string.Equals(JsonNaming.Camel(c.Name), header[i].Trim(), StringComparison.OrdinalIgnoreCase));
+            var column = fields[i];
             var name = JsonNaming.Camel(column.Name);
             var text = row.GetString(i);
             if (string.IsNullOrEmpty(text))

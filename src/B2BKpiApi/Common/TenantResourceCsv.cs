@@ -51,6 +51,7 @@ public static partial class TenantResource
         if (unknown.Count > 0)
             return Problems.Invalid("header", $"Unknown columns: {string.Join(", ", unknown)}. The columns are: {string.Join(", ", rows.Header)}.");
 
+        var fields = rows.Fields(header);
         var errors = new Dictionary<string, string[]>();
         var errorCount = 0;
         void Fail(string key, string[] messages)
@@ -90,7 +91,7 @@ public static partial class TenantResource
                 Fail("rows", [$"A file may hold at most {MaxImportRows:N0} rows; split it."]);
                 break;
             }
-            var (item, field, error) = rows.Read(reader.Current, header);
+            var (item, field, error) = rows.Read(reader.Current, fields);
             if (item is null)
             {
                 Fail($"rows[{line}].{field}", [error!]);
