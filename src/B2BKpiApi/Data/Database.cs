@@ -1,6 +1,8 @@
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 
 namespace B2BKpiApi.Data;
@@ -10,40 +12,70 @@ public static class Database
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";
+    public const string SqlServer = "sqlserver";
+
+    /// <summary>Every value <c>Database:Provider</c> accepts.</summary>
+    public static IReadOnlyList<string> Providers { get; } = [Sqlite, Postgres, SqlServer];
+
     private const string DefaultSqlite = "Data Source=data/kpi.db";
 
     public static IServiceCollection AddKpiDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = (configuration["Database:Provider"] ?? Sqlite).Trim().ToLowerInvariant();
+        var provider = ProviderOf(configuration);
         var connectionString = configuration.GetConnectionString("Kpi");
-        services.AddDbContext<KpiDbContext>(options =>
-        {
-            switch (provider)
-            {
-                case Sqlite:
-                    var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite);
-                    EnsureDirectory(sqlite.DataSource);
-                    options.UseSqlite(sqlite.ConnectionString);
-                    break;
-                case Postgres:
-                    if (string.IsNullOrWhiteSpace(connectionString))
-                        throw new InvalidOperationException("Database:Provider is 'postgres' but ConnectionStrings:Kpi is not set.");
-                    options.UseNpgsql(connectionString);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Database:Provider must be '{Sqlite}' or '{Postgres}', not '{provider}'.");
-            }
-            // The migrations are written by hand and have no model snapshot; MigrationSchemaTests
-            // is what proves that the migrated schema is the model's.
-            // EF's own error events log the exception with its stack trace; ProblemExceptionHandler logs
-            // one line per failed request instead (type, message, traceId), so they are switched off.
-            options.ConfigureWarnings(w => w
-                .Ignore(RelationalEventId.PendingModelChangesWarning)
-                .Ignore(CoreEventId.QueryIterationFailed, CoreEventId.SaveChangesFailed, RelationalEventId.CommandError,
-                    RelationalEventId.ConnectionError, RelationalEventId.TransactionError));
-        });
+        services.AddDbContext<KpiDbContext>(options => Configure(options, provider, connectionString));
         return services;
     }
+
+    /// <summary>The configured provider, normalized; an unknown one fails at start-up rather than at the first query.</summary>
+    public static string ProviderOf(IConfiguration configuration)
+    {
+        var provider = (configuration["Database:Provider"] ?? Sqlite).Trim().ToLowerInvariant();
+        return Providers.Contains(provider)
+            ? provider
+            : throw new InvalidOperationException($"Database:Provider must be one of {string.Join(", ", Providers.Select(p => $"'{p}'"))}, not '{provider}'.");
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, string provider, string? connectionString)
+    {
+        switch (provider)
+        {
+            case Sqlite:
+                var sqlite = new SqliteConnectionStringBuilder(connectionString ?? DefaultSqlite);
+                EnsureDirectory(sqlite.DataSource);
+                options.UseSqlite(sqlite.ConnectionString);
+                break;
+            case Postgres:
+                options.UseNpgsql(Required(connectionString, provider));
+                break;
+            case SqlServer:
+                options.UseSqlServer(Required(connectionString, provider));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{provider}'.");
+        }
+        // One generated migration set per provider (see ProviderMigrationsAssembly).
+        options.ReplaceService<IMigrationsAssembly, ProviderMigrationsAssembly>();
+        // EF's own error events log the exception with its stack trace; ProblemExceptionHandler logs
+        // one line per failed request instead (type, message, traceId), so they are switched off.
+        options.ConfigureWarnings(w => w
+            .Ignore(CoreEventId.QueryIterationFailed, CoreEventId.SaveChangesFailed, RelationalEventId.CommandError,
+                RelationalEventId.ConnectionError, RelationalEventId.TransactionError));
+    }
+
+    /// <summary>Where the migrations of an EF provider (its <c>IDatabaseProvider.Name</c>) live.</summary>
+    public static string MigrationsNamespace(string efProviderName) => efProviderName switch
+    {
+        "Microsoft.EntityFrameworkCore.Sqlite" => "B2BKpiApi.Data.Migrations.Sqlite",
+        "Npgsql.EntityFrameworkCore.PostgreSQL" => "B2BKpiApi.Data.Migrations.Postgres",
+        "Microsoft.EntityFrameworkCore.SqlServer" => "B2BKpiApi.Data.Migrations.SqlServer",
+        _ => throw new InvalidOperationException($"No migrations for the EF provider '{efProviderName}'."),
+    };
+
+    private static string Required(string? connectionString, string provider) =>
+        string.IsNullOrWhiteSpace(connectionString)
+            ? throw new InvalidOperationException($"Database:Provider is '{provider}' but ConnectionStrings:Kpi is not set.")
+            : connectionString;
 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
@@ -57,6 +89,8 @@ public static class Database
     {
         SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 } => true,
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        // 2601: duplicate key in a unique index; 2627: in a unique or primary key constraint.
+        SqlException { Number: 2601 or 2627 } => true,
         _ => false,
     };
 
@@ -65,6 +99,8 @@ public static class Database
     {
         SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 787 } => true,
         PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } => true,
+        // 547: a statement conflicted with a FOREIGN KEY (or CHECK) constraint; we declare no CHECK constraints.
+        SqlException { Number: 547 } => true,
         _ => false,
     };
 
