@@ -77,8 +77,14 @@ public static class Database
             ? throw new InvalidOperationException($"Database:Provider is '{provider}' but ConnectionStrings:Kpi is not set.")
             : connectionString;
 
+    /// <summary>
+    /// Brings the database to the latest migration, unless <c>Database:MigrateOnStartup</c> is false: where
+    /// the schema is applied by someone else (a DBA running <c>dotnet ef migrations script</c> output, a deploy step).
+    /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct = default)
     {
+        if (!services.GetRequiredService<IConfiguration>().GetValue("Database:MigrateOnStartup", defaultValue: true))
+            return;
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
         await db.Database.MigrateAsync(ct);
