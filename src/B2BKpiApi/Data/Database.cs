@@ -72,6 +72,17 @@ public static class Database
         _ => throw new InvalidOperationException($"No migrations for the EF provider '{efProviderName}'."),
     };
 
+    /// <summary>
+    /// What <c>dotnet ef</c> uses when given no connection string: generating a migration, a script or a
+    /// snapshot check connects to nothing; SQLite's is the <c>dotnet run</c> database, so <c>migrations list</c> shows its state.
+    /// </summary>
+    public static string DesignTimeConnectionString(string provider) => provider switch
+    {
+        Postgres => "Host=127.0.0.1;Database=kpi",
+        SqlServer => "Server=127.0.0.1;Database=kpi;TrustServerCertificate=True",
+        _ => DefaultSqlite,
+    };
+
     private static string Required(string? connectionString, string provider) =>
         string.IsNullOrWhiteSpace(connectionString)
             ? throw new InvalidOperationException($"Database:Provider is '{provider}' but ConnectionStrings:Kpi is not set.")

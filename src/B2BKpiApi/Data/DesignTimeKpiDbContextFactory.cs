@@ -7,8 +7,8 @@ namespace B2BKpiApi.Data;
 /// <summary>
 /// What <c>dotnet ef</c> builds the context with, so the tools never start the web host. The provider
 /// comes from <c>-- --provider sqlite|postgres|sqlserver</c>, else <c>Database__Provider</c>, else SQLite;
-/// the connection string from <c>-- --connection "…"</c>, else <c>ConnectionStrings__Kpi</c>. Generating
-/// a migration or a script connects to nothing, so PostgreSQL and SQL Server get a placeholder.
+/// the connection string from <c>-- --connection "…"</c>, else <c>ConnectionStrings__Kpi</c>, else
+/// <see cref="Database.DesignTimeConnectionString"/>.
 /// </summary>
 public sealed class DesignTimeKpiDbContextFactory : IDesignTimeDbContextFactory<KpiDbContext>
 {
@@ -20,12 +20,8 @@ public sealed class DesignTimeKpiDbContextFactory : IDesignTimeDbContextFactory<
             ["Database:Provider"] = provider,
         }).Build();
         provider = Database.ProviderOf(configuration);
-        var connectionString = Argument(args, "--connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Kpi") ?? provider switch
-        {
-            Database.Postgres => "Host=127.0.0.1;Database=kpi",
-            Database.SqlServer => "Server=127.0.0.1;Database=kpi;TrustServerCertificate=True",
-            _ => "Data Source=data/kpi.db",
-        };
+        var connectionString = Argument(args, "--connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__Kpi")
+            ?? Database.DesignTimeConnectionString(provider);
         var options = new DbContextOptionsBuilder<KpiDbContext>();
         Database.Configure(options, provider, connectionString);
         return new KpiDbContext(options.Options, new TenantContext(), TimeProvider.System);

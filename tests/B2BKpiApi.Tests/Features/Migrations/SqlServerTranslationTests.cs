@@ -1,6 +1,10 @@
 using System.Net;
+using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using B2BKpiApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace B2BKpiApi.Tests.Features.Migrations;
 
@@ -72,6 +76,20 @@ public sealed class SqlServerTranslationTests(SqlServerApiFactory factory) : ICl
             c => c.Contains($"FROM {table}", StringComparison.Ordinal));
         Assert.Contains(await Send($"/v1/{resource}?from=2025-01-01", HttpStatusCode.OK, "text/csv"),
             c => c.Contains($"FROM {table}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_capture_fails_a_query_EF_cannot_translate_and_one_EF_warns_about()
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+
+        // Without these failing, a green run above would prove nothing about client evaluation.
+        var untranslatable = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            db.Clients.Where(c => c.Name.GetHashCode() == 42).ToListAsync());
+        Assert.Contains("could not be translated", untranslatable.Message, StringComparison.Ordinal);
+        var warned = await Assert.ThrowsAsync<InvalidOperationException>(() => db.Costs.Skip(1).Take(1).ToListAsync());
+        Assert.Contains(nameof(CoreEventId.RowLimitingOperationWithoutOrderByWarning), warned.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Sends one GET and returns the commands it made EF send, each checked to be T-SQL.</summary>
