@@ -446,16 +446,15 @@ class Run:
         if m.get("timed_out"):
             # One timeout is the answer; more would only hold the machine (and CI) for nothing.
             return
-        self.api.call("GET", warm_path, wkey, timeout=self.args.timeout, ok=None)
+        self.bounded(warm_path, wkey)
         self.server.quiesce(self.args.timeout)
         load0 = loadavg()
         self.server.reset_peak()
         sample = {"load": load0}
-        try:
-            seconds, status, headers, data = self.api.call("GET", path, key, timeout=self.args.timeout, ok=None)
-        except (TimeoutError, OSError) as e:
-            if not isinstance(e, TimeoutError) and "timed out" not in str(e):
-                raise
+        answer = self.bounded(path, key)
+        if answer is not None:
+            seconds, status, headers, data = answer
+        else:
             sample.update(api=None, note=f"{m['name']}: no answer in {self.args.timeout:.0f} s (client timeout)")
             m["timed_out"] = True
             busy = not self.server.quiesce(self.args.timeout)
@@ -482,15 +481,22 @@ class Run:
         m["samples"].append(sample)
         self.log(f"{m['name']}: API {fmt_s(sample.get('api'))} floor {fmt_s(fsec)} {sample.get('note', '')}")
 
+    def bounded(self, path, key, headers=None):
+        """A KPI read under the client timeout: the answer, or None when it did not come in time."""
+        try:
+            return self.api.call("GET", path, key, timeout=self.args.timeout, ok=None, headers=headers)
+        except TimeoutError:
+            return None
+
     def compare_values(self, what, api_value, floor_value, places=2):
         """Money and counts must agree exactly: values to the cent, inputs to their 10 decimals (half away from zero)."""
         if api_value is None:
             self.check(what, False, f"API null, floor {float(floor_value)}")
             return False
         api_f = Fraction(str(api_value))
-        fl = Fraction(floor_value)
+        fl = floor_value if isinstance(floor_value, Fraction) else Fraction(floor_value)
         rounded = floors.round_half_away(fl, places)
-        ok = api_f == rounded or (floors.is_tie(fl, places) and abs(api_f - fl) <= Fraction(1, 2 * 10 ** places))
+        ok = floors.agrees(api_f, fl, places)
         if not ok:
             exact = decimal.Decimal(rounded.numerator) / decimal.Decimal(rounded.denominator)
             self.check(what, False, f"API {api_value} vs floor {exact:.{places}f}")
@@ -558,15 +564,19 @@ class Run:
     def warm(self, tenant, period):
         tid, key, spec = self.tenants[tenant]
         path = f"/v1/scorecard?from={period[0]}&to={period[1]}"
-        seconds, status, headers, _ = self.api.call("GET", path, key, timeout=self.args.timeout, ok=None)
-        if status != 200:
-            self.notes.append(f"warm {tenant}: the priming scorecard answered {status} after {seconds:.1f} s; warm runs skipped")
+        answer = self.bounded(path, key)
+        if answer is None or answer[1] != 200:
+            why = f"no answer in {self.args.timeout:.0f} s" if answer is None else f"HTTP {answer[1]} after {answer[0]:.1f} s"
+            self.notes.append(f"warm {tenant}: the priming scorecard got {why}; warm runs skipped")
+            self.server.quiesce(self.args.timeout)
             return
+        seconds, status, headers, _ = answer
         etag = {k.lower(): v for k, v in headers.items()}.get("etag")
         m = self.measure(f"warm scorecard (same request), {label(spec)}", "≥ 0.5 (goal 0.7)", "rate")
         m_etag = self.measure(f"warm scorecard with If-None-Match → 304, {label(spec)}", "≥ 0.5", "rate") if etag else None
         if etag:
-            _, st, _, _ = self.api.call("GET", path, key, headers={"If-None-Match": etag}, ok=None, timeout=self.args.timeout)
+            answer = self.bounded(path, key, {"If-None-Match": etag})
+            st = answer[1] if answer else None
             self.check(f"{tenant}: If-None-Match with the scorecard's ETag answers 304", st == 304, f"HTTP {st}")
         else:
             self.notes.append(f"warm {tenant}: the scorecard has no ETag header yet; the If-None-Match measure is skipped")
@@ -742,7 +752,7 @@ def git_head():
 
 def pg_version(db):
     try:
-        return db.scalar("SHOW server_version").split()[0]
+        return db._psql("postgres", "SHOW server_version;\n").split()[0]
     except BenchError:
         return "?"
 
@@ -786,6 +796,10 @@ def main():
     except BenchError as e:
         run.errors.append(str(e))
         print(f"ERROR: {e}", flush=True)
+    except Exception as e:  # noqa: BLE001 - a crash of the harness is an error of the run, reported like the others
+        import traceback
+        traceback.print_exc()
+        run.errors.append(f"harness crashed: {type(e).__name__}: {e}")
     text = report(run, started, time.time() - t0)
     path = os.path.join(a.out, f"{dt.date.today().isoformat()}-{a.db}{'-quick' if quick else ''}.md")
     with open(path, "w") as f:
