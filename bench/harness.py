@@ -789,6 +789,8 @@ def main():
     a.workdir = tempfile.mkdtemp(prefix=f"kpi-bench-{a.db}-")
     db = SqliteDb(a.workdir) if a.db == "sqlite" else PostgresDb(a.workdir)
     run = Run(a, db)
+    # A CI timeout or kill sends SIGTERM: exit through the finally blocks so the API is stopped and the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     t0 = time.time()
     try:
