@@ -737,7 +737,7 @@ def summarize(m):
 def report(run: Run, started: str, seconds: float) -> str:
     a = run.args
     lines = [f"# Benchmark: {run.db.name}, {a.mode} mode, {started}", "",
-             f"- API: `{a.dll}` (Release), commit `{git_head()}`; {os.cpu_count()} cores; "
+             f"- API: `{a.dll}` (Release), worktree at commit `{a.commit}`; {os.cpu_count()} cores; "
              f"{'SQLite file' if run.db.name == 'sqlite' else 'PostgreSQL ' + pg_version(run.db)}",
              f"- run took {seconds:.0f} s; client timeout per KPI request {a.timeout:.0f} s; wrk -t1 -c{a.connections} -d{a.wrk_seconds}s",
              "- figures are min / median over the repetitions (n); a time ratio is API ÷ floor (lower is better), a rate ratio "
@@ -810,6 +810,7 @@ def main():
     a.wrk_seconds = 3 if quick else 10
     a.connections = 8
     os.makedirs(a.out, exist_ok=True)
+    a.commit = git_head()
     a.workdir = tempfile.mkdtemp(prefix=f"kpi-bench-{a.db}-")
     db = SqliteDb(a.workdir) if a.db == "sqlite" else PostgresDb(a.workdir)
     run = Run(a, db)
