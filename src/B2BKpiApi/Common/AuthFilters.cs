@@ -66,12 +66,12 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             {
                 var found = await db.Tenants.AsNoTracking()
                     .Where(t => t.ApiKeyId == keyId)
-                    .Select(t => new { t.Id, t.ApiKeyHash, t.Currency, t.Industry })
+                    .Select(t => new { t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion })
                     .SingleOrDefaultAsync(context.RequestAborted);
                 if (found is null || !ApiKeys.Matches(secret, found.ApiKeyHash))
                     refusal = "The API key is not valid.";
                 else
-                    tenant.Resolve(found.Id, found.Currency, found.Industry);
+                    tenant.Resolve(found.Id, found.Currency, found.Industry, found.DataVersion);
             }
         }
 
