@@ -166,9 +166,9 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     /// they touch any record: they then serialize cleanly instead of deadlocking (two writers that each
     /// hold a record or unique-index entry the other needs, and then both wait on the tenant row). The
     /// lock does not conflict with the FOR KEY SHARE lock that inserting a record takes on the tenant
-    /// row for its foreign key, and readers never wait on it. On SQLite the transaction starts with
-    /// BEGIN IMMEDIATE, so the write lock is taken up front either way. Within one transaction the bump
-    /// happens once.
+    /// row for its foreign key, and readers never wait on it. On SQLite, which has one write lock per
+    /// database, bumping first makes the transaction take that lock at its first statement rather than
+    /// upgrade to it later. Within one transaction the bump happens once.
     /// </remarks>
     public async Task TouchTenantDataAsync(CancellationToken ct)
     {
