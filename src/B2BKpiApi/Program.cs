@@ -1,3 +1,4 @@
+using B2BKpiApi.Caching;
 using B2BKpiApi.Common;
 using B2BKpiApi.Data;
 using B2BKpiApi.Features.Clients;
@@ -30,6 +31,7 @@ builder.Services.AddKpiRateLimiting(builder.Configuration);
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
 builder.Services.AddScoped<FactsQuery>();
 builder.Services.AddScoped<KpiEngine>();
+builder.Services.AddKpiResponseCache(builder.Configuration);
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
@@ -40,6 +42,7 @@ app.UseStatusCodePages();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
+app.UseKpiResponseCache();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");

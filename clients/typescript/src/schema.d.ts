@@ -2550,11 +2550,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["KpiResultResponse"];
                 };
+            };
+            /** @description Not Modified: the If-None-Match header holds this answer's current ETag (the tenant's data has not changed since). No body; keep using the copy you have. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -2625,11 +2640,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GetKpiSeriesResponse"];
                 };
+            };
+            /** @description Not Modified: the If-None-Match header holds this answer's current ETag (the tenant's data has not changed since). No body; keep using the copy you have. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {
@@ -2692,11 +2722,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["GetScorecardResponse"];
                 };
+            };
+            /** @description Not Modified: the If-None-Match header holds this answer's current ETag (the tenant's data has not changed since). No body; keep using the copy you have. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: it changes whenever the tenant's data changes. Send it back in If-None-Match to get a 304 with no body while it is current. */
+                    ETag?: string;
+                    /** @description 'private, no-cache': the answer is the tenant's own; revalidate before reusing a copy. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request */
             400: {

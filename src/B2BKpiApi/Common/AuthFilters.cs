@@ -37,6 +37,16 @@ public static class Auth
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
+    private sealed record KeyOwner(Guid Id, byte[] ApiKeyHash, string Currency, string Industry, long DataVersion);
+
+    // Runs on every tenant request, cached KPI answers included (it also reads the data version that
+    // keys them): compiled once, so a request skips EF's query cache lookup.
+    private static readonly Func<KpiDbContext, string, CancellationToken, Task<KeyOwner?>> FindKey =
+        EF.CompileAsyncQuery((KpiDbContext db, string keyId, CancellationToken ct) => db.Tenants.AsNoTracking()
+            .Where(t => t.ApiKeyId == keyId)
+            .Select(t => new KeyOwner(t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion))
+            .SingleOrDefault());
+
     public async Task InvokeAsync(HttpContext context, KpiDbContext db, TenantContext tenant, IOptions<AuthOptions> auth,
         IProblemDetailsService problems)
     {
@@ -64,14 +74,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
                 refusal = "The API key is not valid.";
             else
             {
-                var found = await db.Tenants.AsNoTracking()
-                    .Where(t => t.ApiKeyId == keyId)
-                    .Select(t => new { t.Id, t.ApiKeyHash, t.Currency, t.Industry })
-                    .SingleOrDefaultAsync(context.RequestAborted);
+                var found = await FindKey(db, keyId, context.RequestAborted);
                 if (found is null || !ApiKeys.Matches(secret, found.ApiKeyHash))
                     refusal = "The API key is not valid.";
                 else
-                    tenant.Resolve(found.Id, found.Currency, found.Industry);
+                    tenant.Resolve(found.Id, found.Currency, found.Industry, found.DataVersion);
             }
         }
 

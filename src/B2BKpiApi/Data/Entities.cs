@@ -12,6 +12,11 @@ public sealed class Tenant
     /// <summary>SHA-256 of the secret half of the API key; the key itself is never stored.</summary>
     public byte[] ApiKeyHash { get; set; } = [];
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// Raised by every write to the tenant's records, in the write's own transaction (see
+    /// <c>KpiDbContext.TouchTenantDataAsync</c>): cached KPI results are keyed by it.
+    /// </summary>
+    public long DataVersion { get; set; }
 }
 
 /// <summary>Every record a tenant owns. <see cref="TenantId"/> is stamped on save, never taken from a request.</summary>

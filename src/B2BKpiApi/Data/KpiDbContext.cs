@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using B2BKpiApi.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace B2BKpiApi.Data;
@@ -99,21 +100,115 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
         entity.Property(e => e.Version).IsConcurrencyToken();
     }
 
+    // The transaction in which this context last raised the tenant's DataVersion: a CSV import saves
+    // chunk after chunk in one transaction and needs one bump, not one per chunk.
+    private IDbContextTransaction? _touchedIn;
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        StampTenantOwned();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (!StampTenantOwned())
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        if (Database.CurrentTransaction is not null)
+        {
+            TouchTenantData();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        var written = Database.CreateExecutionStrategy().Execute(this, static db =>
+        {
+            using var transaction = db.Database.BeginTransaction();
+            db.TouchTenantData();
+            var count = db.SaveChangesWithoutTouch(acceptAllChangesOnSuccess: false);
+            transaction.Commit();
+            return count;
+        });
+        if (acceptAllChangesOnSuccess)
+            ChangeTracker.AcceptAllChanges();
+        return written;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        StampTenantOwned();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (!StampTenantOwned())
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (Database.CurrentTransaction is not null)
+        {
+            await TouchTenantDataAsync(cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        // Our own transaction, so that the bump and the write commit together; changes are accepted
+        // only after the commit, so a retried or failed commit leaves the tracker as it was.
+        var written = await Database.CreateExecutionStrategy().ExecuteAsync(this, static async (db, ct) =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.TouchTenantDataAsync(ct);
+            var count = await db.SaveChangesWithoutTouchAsync(acceptAllChangesOnSuccess: false, ct);
+            await transaction.CommitAsync(ct);
+            return count;
+        }, cancellationToken);
+        if (acceptAllChangesOnSuccess)
+            ChangeTracker.AcceptAllChanges();
+        return written;
     }
 
-    private void StampTenantOwned()
+    private int SaveChangesWithoutTouch(bool acceptAllChangesOnSuccess) => base.SaveChanges(acceptAllChangesOnSuccess);
+
+    private Task<int> SaveChangesWithoutTouchAsync(bool acceptAllChangesOnSuccess, CancellationToken ct) =>
+        base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+
+    /// <summary>
+    /// Raises the current tenant's <see cref="Tenant.DataVersion"/>, which retires every cached KPI result
+    /// of the tenant. SaveChanges calls it whenever tenant-owned records changed; a writer that bypasses
+    /// SaveChanges (the bulk importer) calls it itself, inside its transaction and before it writes.
+    /// </summary>
+    /// <remarks>
+    /// It must run FIRST in the write's transaction. On PostgreSQL the UPDATE takes the tenant row's
+    /// FOR NO KEY UPDATE lock, held to commit, so concurrent writers of one tenant queue here before
+    /// they touch any record: they then serialize cleanly instead of deadlocking (two writers that each
+    /// hold a record or unique-index entry the other needs, and then both wait on the tenant row). The
+    /// lock does not conflict with the FOR KEY SHARE lock that inserting a record takes on the tenant
+    /// row for its foreign key, and readers never wait on it. On SQLite, which has one write lock per
+    /// database, bumping first makes the transaction take that lock at its first statement rather than
+    /// upgrade to it later. Within one transaction the bump happens once.
+    /// </remarks>
+    public async Task TouchTenantDataAsync(CancellationToken ct)
+    {
+        var transaction = Database.CurrentTransaction;
+        if (transaction is not null && ReferenceEquals(transaction, _touchedIn))
+            return;
+        var tenantId = RequireTenant();
+        var updated = await Tenants.Where(t => t.Id == tenantId)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.DataVersion, t => t.DataVersion + 1), ct);
+        EnsureTouched(updated);
+        _touchedIn = transaction;
+    }
+
+    private void TouchTenantData()
+    {
+        var transaction = Database.CurrentTransaction;
+        if (transaction is not null && ReferenceEquals(transaction, _touchedIn))
+            return;
+        var tenantId = RequireTenant();
+        var updated = Tenants.Where(t => t.Id == tenantId)
+            .ExecuteUpdate(s => s.SetProperty(t => t.DataVersion, t => t.DataVersion + 1));
+        EnsureTouched(updated);
+        _touchedIn = transaction;
+    }
+
+    private Guid RequireTenant() => tenant.IsResolved
+        ? tenant.TenantId
+        : throw new InvalidOperationException("A tenant's data cannot be written outside a tenant's request.");
+
+    private static void EnsureTouched(int updated)
+    {
+        if (updated != 1)
+            throw new InvalidOperationException("The tenant of this request does not exist.");
+    }
+
+    /// <summary>Stamps tenant, timestamps and version on the changed tenant-owned records; true when any changed.</summary>
+    private bool StampTenantOwned()
     {
         var now = Now(clock);
+        var changed = false;
         foreach (var entry in ChangeTracker.Entries<TenantOwned>())
         {
             switch (entry.State)
@@ -125,6 +220,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
                     entry.Entity.CreatedAt = now;
                     entry.Entity.UpdatedAt = now;
                     entry.Entity.Version = 1;
+                    changed = true;
                     break;
                 case EntityState.Modified:
                     if (entry.Entity.TenantId != tenant.TenantId)
@@ -133,9 +229,14 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
                     entry.Property(e => e.CreatedAt).IsModified = false;
                     entry.Entity.UpdatedAt = now;
                     entry.Entity.Version++;
+                    changed = true;
+                    break;
+                case EntityState.Deleted:
+                    changed = true;
                     break;
             }
         }
+        return changed;
     }
 
     /// <summary>The current UTC time at the microsecond precision PostgreSQL keeps, so a record reads back exactly as it was written.</summary>

@@ -19,6 +19,8 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            // These tests count what a computation costs: a repeated request must compute again, not hit the cache.
+            builder.UseSetting("Cache:Enabled", "false");
             builder.ConfigureServices(s => s.ConfigureDbContext<KpiDbContext>(o => o.AddInterceptors(Counter)));
         }
     }

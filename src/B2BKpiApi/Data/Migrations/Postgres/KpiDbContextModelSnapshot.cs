@@ -375,6 +375,9 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Industry")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -380,6 +380,9 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                         .HasMaxLength(3)
                         .HasColumnType("nvarchar(3)");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Industry")
                         .IsRequired()
                         .HasMaxLength(200)

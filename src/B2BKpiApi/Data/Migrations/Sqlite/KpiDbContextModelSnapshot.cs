@@ -370,6 +370,9 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Industry")
                         .IsRequired()
                         .HasMaxLength(200)
