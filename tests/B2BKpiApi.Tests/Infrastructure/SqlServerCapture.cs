@@ -128,6 +128,7 @@ public sealed partial class SqlServerCapture : IDbConnectionInterceptor, IDbComm
                     "Industry" => "manufacturing",
                     "Name" => "SQL Server tenant",
                     "CreatedAt" => DateTime.UtcNow,
+                    "DataVersion" => 0L,
                     _ => throw new InvalidOperationException($"The tenant lookup selects a column this fake does not know: {name}"),
                 };
                 table.Columns.Add(name, value.GetType());
