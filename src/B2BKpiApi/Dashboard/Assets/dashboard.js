@@ -9,6 +9,12 @@
     ["internal-process", "Internal process"],
     ["learning-growth", "Learning and growth"],
   ];
+  const NO_VERDICT = {
+    "no-benchmark-for-kpi": "no published benchmark for this KPI",
+    "no-benchmark-for-industry": "no published benchmark for this industry",
+    "currency-not-usd": "money benchmarks are in USD only",
+    "value-undefined": "no value to compare",
+  };
   const $ = (id) => document.getElementById(id);
   const form = $("settings"), keyInput = $("api-key"), preset = $("preset");
   const fromInput = $("from"), toInput = $("to");
@@ -58,6 +64,9 @@
     if (unit === "percent") return `${sign}${two.format(size)} points`;
     return `${sign}${formatValue(size, unit, currency)}`;
   }
+  const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+  const axisTitle = (unit, currency) =>
+    ({ money: currency, "money-per-day": `${currency} a day`, percent: "%", days: "days", count: "count", ratio: "ratio", score: "score" })[unit] ?? unit;
   const sentence = (code) => code ? code.charAt(0).toUpperCase() + code.slice(1).replaceAll("-", " ") : "";
   const element = (tag, props = {}, ...children) => {
     const node = document.createElement(tag);
@@ -212,8 +221,8 @@
   function renderBand(result) {
     const band = result.benchmark.bands[0];
     if (!band) {
-      return element("p", { class: "band none", "data-role": "band",
-        text: `Benchmark: no verdict (${sentence(result.benchmark.noVerdictReason ?? "no-benchmark")})` });
+      const why = NO_VERDICT[result.benchmark.noVerdictReason] ?? sentence(result.benchmark.noVerdictReason ?? "no-benchmark");
+      return element("p", { class: "band none", "data-role": "band", text: `Benchmark: no verdict (${why})` });
     }
     const where = { below: "Below", within: "Within", above: "Above" }[band.position] ?? sentence(band.position);
     const industry = band.industry === "*" ? "all industries" : band.industry;
@@ -303,7 +312,13 @@
           legend: { labels: { filter: (item) => !item.text.endsWith(" lower") } },
           tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${formatValue(c.parsed.y, result.unit, result.currency)}` } },
         },
-        scales: { y: { ticks: { callback: (v) => formatValue(v, result.unit, result.currency) } } },
+        scales: {
+          y: {
+            // Short ticks (12K) keep the plot wide on a phone; the unit is the axis title, exact values are in the tooltip and table.
+            ticks: { callback: (v) => compact.format(v) },
+            title: { display: true, text: axisTitle(result.unit, result.currency) },
+          },
+        },
       },
     });
     const shown = values.filter((v) => v !== null).length;
