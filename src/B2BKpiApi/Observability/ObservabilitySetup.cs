@@ -24,6 +24,12 @@ public sealed class ObservabilityOptions
     public bool PrometheusEnabled { get; set; }
 
     /// <summary>
+    /// Record spans. Unset: on exactly when an OTLP endpoint is configured, since spans with nowhere to go would
+    /// only cost time (a span per database command adds up in a 200,000-row import).
+    /// </summary>
+    public bool? TracingEnabled { get; set; }
+
+    /// <summary>
     /// OTLP collector address (for example <c>http://127.0.0.1:4317</c>). Empty: no OTLP export. The standard
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> environment variable is honoured too.
     /// </summary>
@@ -51,17 +57,21 @@ public static class ObservabilitySetup
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
 
-        DbCommandTracing.EnsureSubscribed();
         var otlpEndpoint = FirstNonEmpty(options.OtlpEndpoint, builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(options.ServiceName, serviceVersion: typeof(ObservabilitySetup).Assembly.GetName().Version?.ToString()))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(r => r.AddService(options.ServiceName, serviceVersion: typeof(ObservabilitySetup).Assembly.GetName().Version?.ToString()));
+        if (options.TracingEnabled ?? otlpEndpoint is not null)
+        {
+            DbCommandTracing.EnsureSubscribed();
+            otel.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
-                .AddSource(DbCommandTracing.SourceName))
-            .WithMetrics(metrics =>
+                .AddSource(DbCommandTracing.SourceName));
+        }
+        // Metrics stay on: an instrument costs an add per measurement, and /metrics or OTLP may read them.
+        otel.WithMetrics(metrics =>
             {
                 metrics
                     .AddAspNetCoreInstrumentation()

@@ -34,6 +34,7 @@ public sealed class ObservabilityTests(ObservabilityTests.TelemetryFactory facto
             builder.UseSetting("RateLimiting:PermitsPerMinute", "25");
             builder.UseSetting("Observability:PrometheusEnabled", "true");
             builder.UseSetting("Observability:JsonConsoleLogs", "false");
+            builder.UseSetting("Observability:TracingEnabled", "true");
             builder.ConfigureTestServices(services =>
             {
                 services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
