@@ -83,7 +83,11 @@ public static class ObservabilitySetup
                     metrics.AddPrometheusExporter();
             });
         if (otlpEndpoint is not null)
+        {
+            // Logs travel with the spans and metrics, so a collector shows them under their trace.
+            otel.WithLogging(_ => { }, options => options.IncludeScopes = true);
             otel.UseOtlpExporter(OtlpExportProtocol.Grpc, new Uri(otlpEndpoint));
+        }
 
         return builder;
     }
