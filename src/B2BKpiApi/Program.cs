@@ -1,6 +1,8 @@
 using B2BKpiApi.Caching;
 using B2BKpiApi.Common;
+using B2BKpiApi.Dashboard;
 using B2BKpiApi.Data;
+using B2BKpiApi.Documentation;
 using B2BKpiApi.Features.Clients;
 using B2BKpiApi.Features.Contracts;
 using B2BKpiApi.Features.Costs;
@@ -8,12 +10,14 @@ using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Features.Leads;
 using B2BKpiApi.Features.Surveys;
 using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 if (args is ["--health-probe", var probeUrl])
     return await HealthProbe.RunAsync(probeUrl);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddKpiObservability();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
@@ -37,8 +41,10 @@ builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready
 
 var app = builder.Build();
 
+app.UseKpiObservability();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
@@ -47,6 +53,7 @@ app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
 app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+app.MapApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 

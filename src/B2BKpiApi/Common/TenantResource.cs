@@ -228,6 +228,7 @@ public static partial class TenantResource
         var (saved, created) = await Upsert(def, db, valid, ct);
         if (saved is null)
             return Problems.Invalid("items", "Another request changed these externalIds at the same time; retry the batch.");
+        Observability.KpiMetrics.RecordImportedRows(def.Plural.ToLowerInvariant(), "batch", saved.Count);
         return TypedResults.Ok(new BatchResponse<TResponse>(created, saved.Count - created, saved.Select(def.ToResponse).ToList()));
     }
 

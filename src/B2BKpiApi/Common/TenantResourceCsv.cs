@@ -118,6 +118,7 @@ public static partial class TenantResource
         if (count == 0)
             return Problems.Invalid("rows", "The file has a header but no rows.");
         await transaction.CommitAsync(ct);
+        Observability.KpiMetrics.RecordImportedRows(def.Plural.ToLowerInvariant(), "csv", count);
         return TypedResults.Ok(new ImportResponse(count, created, updated));
     }
 

@@ -13,6 +13,7 @@ public sealed class KpiEngine(FactsQuery facts, TenantContext tenant)
 
     public async Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CancellationToken ct)
     {
+        using var timing = Observability.KpiMetrics.MeasureKpi(definition);
         var current = await FactsFor(period, filter, definition.Reads, ct);
         var previous = await FactsFor(period.Previous(), filter, definition.Reads, ct);
         return KpiResultResponse.From(KpiCalculator.Compute(definition, current), KpiCalculator.Compute(definition, previous), tenant);
@@ -20,6 +21,7 @@ public sealed class KpiEngine(FactsQuery facts, TenantContext tenant)
 
     public async Task<IReadOnlyList<KpiResultResponse>> ComputeAllAsync(Period period, KpiFilter filter, CancellationToken ct)
     {
+        using var timing = Observability.KpiMetrics.MeasureScorecard();
         var current = await FactsFor(period, filter, FactsQuery.AllFamilies, ct);
         var previous = await FactsFor(period.Previous(), filter, FactsQuery.AllFamilies, ct);
         return KpiCatalog.All
