@@ -33,9 +33,7 @@ public static class GetKpiSeries
         if (parts.Count > options.Value.MaxSeriesPoints)
             return Problems.Invalid("interval", $"A series may have at most {options.Value.MaxSeriesPoints} points; this one would have {parts.Count}.");
 
-        var points = new List<KpiResultResponse>(parts.Count);
-        foreach (var part in parts)
-            points.Add(await engine.ComputeAsync(definition, part, query.Filter, ct));
+        var points = await engine.ComputeSeriesAsync(definition, parts, query.Filter, ct);
         return TypedResults.Ok(new Response(definition.Id, definition.DefinitionVersion, interval!.ToLowerInvariant(),
             PeriodResponse.Of(query.Period), points));
     }
