@@ -18,6 +18,7 @@ public static class GetKpiSeries
             .WithDescription("Splits the period at calendar month, quarter or year boundaries (the first and last points are clipped " +
                              "to the period) and gives the same result as GET /v1/kpis/{id} for each part.")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Validate<KpiQuery>();
 
     private static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
