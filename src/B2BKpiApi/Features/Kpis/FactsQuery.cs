@@ -279,8 +279,49 @@ public sealed class FactsQuery(KpiDbContext db)
 
     private async Task<LeadFacts[]> LeadFactsAsync(KpiFilter filter, PeriodGrid grid, CancellationToken ct)
     {
-        DateOnly first = grid.FirstFrom, last = grid.LastTo, firstAsOf = grid.FirstAsOf;
         var leads = filter.Source is { } source ? db.Leads.Where(l => l.Source == source) : db.Leads;
+        // A lead's five dates make nearly every lead its own group: for a period and its previous one, sums
+        // computed by the database (one row out) beat streaming every lead; a series streams them once.
+        return grid.Periods.Count <= 2 ? await LeadSumsAsync(leads, grid, ct) : await LeadGroupsAsync(leads, grid, ct);
+    }
+
+    private static async Task<LeadFacts[]> LeadSumsAsync(IQueryable<Lead> leads, PeriodGrid grid, CancellationToken ct)
+    {
+        Period a = grid.Periods[0], b = grid.Periods[^1];
+        DateOnly aFrom = a.From, aTo = a.To, bFrom = b.From, bTo = b.To;
+        var row = await leads.GroupBy(_ => 1).Select(g => new
+        {
+            QualifiedA = g.Count(l => l.QualifiedOn >= aFrom && l.QualifiedOn <= aTo),
+            CreatedA = g.Count(l => l.CreatedOn >= aFrom && l.CreatedOn <= aTo),
+            ConvertedA = g.Count(l => l.CreatedOn >= aFrom && l.CreatedOn <= aTo && l.OpportunityOn <= aTo),
+            WonA = g.Count(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won),
+            LostA = g.Count(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Lost),
+            WonValueA = g.Sum(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won ? l.DealValueMinor ?? 0L : 0L),
+            WonDaysA = g.Sum(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won
+                ? (long)(l.ClosedOn!.Value.DayNumber - l.CreatedOn.DayNumber) : 0L),
+            OpenA = g.Count(l => l.QualifiedOn <= aTo && (l.ClosedOn == null || l.ClosedOn > aTo)),
+            QualifiedB = g.Count(l => l.QualifiedOn >= bFrom && l.QualifiedOn <= bTo),
+            CreatedB = g.Count(l => l.CreatedOn >= bFrom && l.CreatedOn <= bTo),
+            ConvertedB = g.Count(l => l.CreatedOn >= bFrom && l.CreatedOn <= bTo && l.OpportunityOn <= bTo),
+            WonB = g.Count(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won),
+            LostB = g.Count(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Lost),
+            WonValueB = g.Sum(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won ? l.DealValueMinor ?? 0L : 0L),
+            WonDaysB = g.Sum(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won
+                ? (long)(l.ClosedOn!.Value.DayNumber - l.CreatedOn.DayNumber) : 0L),
+            OpenB = g.Count(l => l.QualifiedOn <= bTo && (l.ClosedOn == null || l.ClosedOn > bTo)),
+        }).SingleOrDefaultAsync(ct);
+        if (row is null)
+            return grid.Periods.Select(_ => new LeadFacts(0, 0, 0, 0, 0, 0m, 0, 0)).ToArray();
+        var first = new LeadFacts(row.QualifiedA, row.CreatedA, row.ConvertedA, row.WonA, row.LostA, Common.Money.FromMinor(row.WonValueA),
+            row.WonDaysA, row.OpenA);
+        var second = new LeadFacts(row.QualifiedB, row.CreatedB, row.ConvertedB, row.WonB, row.LostB, Common.Money.FromMinor(row.WonValueB),
+            row.WonDaysB, row.OpenB);
+        return grid.Periods.Count == 1 ? [first] : [first, second];
+    }
+
+    private static async Task<LeadFacts[]> LeadGroupsAsync(IQueryable<Lead> leads, PeriodGrid grid, CancellationToken ct)
+    {
+        DateOnly first = grid.FirstFrom, last = grid.LastTo, firstAsOf = grid.FirstAsOf;
         var rows = leads
             .Where(l => (l.CreatedOn >= first && l.CreatedOn <= last)
                         || (l.QualifiedOn >= first && l.QualifiedOn <= last)
