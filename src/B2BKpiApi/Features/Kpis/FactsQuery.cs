@@ -163,12 +163,14 @@ public sealed class FactsQuery(KpiDbContext db)
                            g.Key.ClientId, g.Key.StartsOn, g.Key.EndsOn, g.Key.SignedOn, g.Key.AcquiredOn, g.Key.ChurnedOn,
                            Count = g.Count(), Value = g.Sum(x => x.ValueMinor),
                        };
+            bool recognize = (parts & RevenueParts.Recognized) != 0, withArr = (parts & RevenueParts.Arr) != 0;
             Guid? current = null;
             (DateOnly AcquiredOn, DateOnly? ChurnedOn) activity = default;
             var signedBy = new HashSet<int>();
             void EndClient()
             {
-                arr.EndClient(activity.AcquiredOn, activity.ChurnedOn);
+                if (withArr)
+                    arr.EndClient(activity.AcquiredOn, activity.ChurnedOn);
                 foreach (var p in signedBy)
                     signingClients[p]++;
                 signedBy.Clear();
@@ -182,8 +184,10 @@ public sealed class FactsQuery(KpiDbContext db)
                     current = row.ClientId;
                     activity = (row.AcquiredOn, row.ChurnedOn);
                 }
-                recognizer.Add(row.StartsOn, row.EndsOn, row.Value);
-                arr.AddTerm(row.StartsOn, row.EndsOn, row.Value);
+                if (recognize)
+                    recognizer.Add(row.StartsOn, row.EndsOn, row.Value);
+                if (withArr)
+                    arr.AddTerm(row.StartsOn, row.EndsOn, row.Value);
                 foreach (var p in grid.Containing(row.SignedOn))
                 {
                     signedCount[p] += row.Count;
