@@ -6,62 +6,90 @@ namespace B2BKpiApi.Metrics.Aggregation;
 /// Revenue recognized in every period of a grid from one pass over contract terms (same rule as
 /// <see cref="Recognition.Revenue"/>), exact: money stays in integer minor units until one division per
 /// term length and period. Revenue in P is <c>Rec(P.To) − Rec(P.Start)</c> where <c>Rec(d)</c> is what was
-/// recognized up to and including day d; a term adds to <c>Rec</c> only on the grid's "as of" days inside
-/// it (a binary search finds the first), and once whole on the first one after it ends. Cost: linear in
-/// terms times the "as of" days each term spans, never terms times periods.
+/// recognized up to and including day d. On the grid's "as of" days inside a term, <c>Rec</c> grows by
+/// <c>value × (d − startsOn + 1)</c>, linear in d: each term costs two binary searches and a few additions
+/// to difference arrays (one pair per term length), never one step per period or per day.
 /// </summary>
 public sealed class RevenueRecognizer
 {
     private readonly PeriodGrid _grid;
-    private readonly Int128[] _wholeDiff;
-    private readonly Dictionary<int, Int128>[] _partial;
-    private Int128[]? _whole;
+    private readonly Int128[] _whole;
+    private readonly Dictionary<int, int> _slotOfLength = [];
+    private readonly List<int> _lengths = [];
+    private readonly List<Int128[]> _rates = [];
+    private readonly List<Int128[]> _offsets = [];
+    private bool _summed;
 
     /// <summary>A recognizer for the periods of <paramref name="grid"/>.</summary>
     public RevenueRecognizer(PeriodGrid grid)
     {
         ArgumentNullException.ThrowIfNull(grid);
         _grid = grid;
-        _wholeDiff = new Int128[grid.AsOfCount + 1];
-        _partial = new Dictionary<int, Int128>[grid.AsOfCount];
-        for (var i = 0; i < _partial.Length; i++)
-            _partial[i] = [];
+        _whole = new Int128[grid.AsOfCount + 1];
     }
 
     /// <summary>Adds <paramref name="valueMinor"/> (minor units) spread evenly over <c>startsOn..endsOn</c>, both inclusive.</summary>
+    /// <exception cref="InvalidOperationException">Revenue was already read.</exception>
     public void Add(DateOnly startsOn, DateOnly endsOn, long valueMinor)
     {
-        int start = startsOn.DayNumber, end = endsOn.DayNumber, length = end - start + 1;
-        var i = _grid.FirstAsOfOnOrAfter(startsOn);
-        for (; i < _grid.AsOfCount && _grid.AsOf(i).DayNumber < end; i++)
+        if (_summed)
+            throw new InvalidOperationException("Every term must be added before revenue is read.");
+        int start = startsOn.DayNumber, length = endsOn.DayNumber - start + 1;
+        // "As of" days in [first, whole) lie inside the term before its last day; from `whole` on it counts whole.
+        int first = _grid.FirstAsOfOnOrAfter(startsOn), whole = _grid.FirstAsOfOnOrAfter(endsOn);
+        if (first < whole)
         {
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_partial[i], length, out _);
-            slot += (Int128)valueMinor * (_grid.AsOf(i).DayNumber - start + 1);
+            var slot = Slot(length);
+            _rates[slot][first] += valueMinor;
+            _rates[slot][whole] -= valueMinor;
+            var offset = (Int128)valueMinor * (1 - start);
+            _offsets[slot][first] += offset;
+            _offsets[slot][whole] -= offset;
         }
-        _wholeDiff[i] += valueMinor;
-        _whole = null;
+        _whole[whole] += valueMinor;
     }
 
     /// <summary>Revenue recognized in period <paramref name="period"/> of the grid, in money (unrounded).</summary>
     public decimal Revenue(int period)
     {
-        if (_whole is null)
+        if (!_summed)
         {
-            _whole = new Int128[_grid.AsOfCount];
-            Int128 running = 0;
-            for (var i = 0; i < _whole.Length; i++)
-                _whole[i] = running += _wholeDiff[i];
+            PrefixSum(_whole);
+            foreach (var rates in _rates)
+                PrefixSum(rates);
+            foreach (var offsets in _offsets)
+                PrefixSum(offsets);
+            _summed = true;
         }
         int a = _grid.StartIndex(period), b = _grid.ToIndex(period);
+        int dayA = _grid.AsOf(a).DayNumber, dayB = _grid.AsOf(b).DayNumber;
         var minor = (decimal)(_whole[b] - _whole[a]);
-        var before = _partial[a];
-        foreach (var (length, sum) in _partial[b])
-            minor += (decimal)(sum - before.GetValueOrDefault(length)) / length;
-        var after = _partial[b];
-        foreach (var (length, sum) in before)
-            if (!after.ContainsKey(length))
-                minor -= (decimal)sum / length;
+        for (var slot = 0; slot < _lengths.Count; slot++)
+        {
+            var rates = _rates[slot];
+            var offsets = _offsets[slot];
+            var partial = (rates[b] * dayB) + offsets[b] - (rates[a] * dayA) - offsets[a];
+            if (partial != Int128.Zero)
+                minor += (decimal)partial / _lengths[slot];
+        }
         return minor / 100m;
+    }
+
+    private int Slot(int length)
+    {
+        if (_slotOfLength.TryGetValue(length, out var slot))
+            return slot;
+        _slotOfLength[length] = slot = _lengths.Count;
+        _lengths.Add(length);
+        _rates.Add(new Int128[_grid.AsOfCount + 1]);
+        _offsets.Add(new Int128[_grid.AsOfCount + 1]);
+        return slot;
+    }
+
+    private static void PrefixSum(Int128[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+            values[i] += values[i - 1];
     }
 }
 
