@@ -1,5 +1,6 @@
 using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
+using B2BKpiApi.Metrics.Aggregation;
 using Microsoft.EntityFrameworkCore;
 
 namespace B2BKpiApi.Features.Kpis;
@@ -17,35 +18,75 @@ public sealed record KpiFilter(string? Industry, string? Segment, string? Source
 }
 
 /// <summary>
-/// Builds a period's <see cref="PeriodFacts"/> from SQL aggregates: a fixed handful of queries per
-/// period (counts, sums and contract values grouped by term), whatever the number of records or KPIs.
-/// No tenant record is loaded into memory; the tenant query filters scope every query.
+/// The parts of the revenue family a KPI reads: recognized revenue, ARR (net revenue retention, ARR per
+/// client) and the contracts signed (ACV, CLV). Revenue alone must not pay for the ARR pass.
+/// </summary>
+[Flags]
+public enum RevenueParts
+{
+    None = 0,
+    Recognized = 1,
+    Arr = 2,
+    SignedContracts = 4,
+    All = Recognized | Arr | SignedContracts,
+}
+
+/// <summary>What a request reads: the fact families, and within the revenue family the parts.</summary>
+public sealed record FactNeeds(IReadOnlyCollection<FactFamily> Families, RevenueParts Revenue)
+{
+    /// <summary>Every family and part: what the scorecard reads.</summary>
+    public static FactNeeds All { get; } = new(Enum.GetValues<FactFamily>(), RevenueParts.All);
+
+    /// <summary>Only what <paramref name="definition"/>'s formula reads; a part not read is left at zero.</summary>
+    public static FactNeeds Of(KpiDefinition definition) => new(definition.Reads,
+        !definition.Reads.Contains(FactFamily.Revenue) ? RevenueParts.None : definition.Id switch
+        {
+            KpiIds.NetRevenueRetention or KpiIds.ArrPerClient => RevenueParts.Arr,
+            KpiIds.AverageContractValue or KpiIds.CustomerLifetimeValue or KpiIds.ClvCacRatio => RevenueParts.SignedContracts,
+            _ => RevenueParts.Recognized,
+        });
+}
+
+/// <summary>
+/// Builds the <see cref="PeriodFacts"/> of many periods at once (a period and its previous one, or every point
+/// of a series with their previous periods) from one grouped query per fact family, read as a stream in one
+/// pass: each grouped row is credited to the periods it belongs to through a <see cref="PeriodGrid"/>. The
+/// number of statements is fixed (at most one per family), no statement is correlated, no plan depends on
+/// planner statistics, and memory depends on the periods, not on the number of records. Money stays in
+/// integer minor units until the exact decimal division at the end.
 /// </summary>
 public sealed class FactsQuery(KpiDbContext db)
 {
-    /// <summary>
-    /// The facts of <paramref name="period"/>; only the <paramref name="families"/> asked for are queried
-    /// (the others are null), so one KPI costs only the queries its formula reads.
-    /// </summary>
-    public async Task<PeriodFacts> ComputeAsync(Period period, KpiFilter filter, IReadOnlyCollection<FactFamily> families, CancellationToken ct)
-    {
-        var clients = Clients(filter);
-        var contracts = filter.ByClient ? db.Contracts.Where(c => clients.Any(x => x.Id == c.ClientId)) : db.Contracts;
-        var surveys = filter.ByClient ? db.Surveys.Where(s => clients.Any(x => x.Id == s.ClientId)) : db.Surveys;
-        var leads = filter.Source is { } source ? db.Leads.Where(l => l.Source == source) : db.Leads;
-        bool Wanted(FactFamily family, bool applies) => applies && families.Contains(family);
-
-        return new PeriodFacts(
-            period,
-            Wanted(FactFamily.Clients, !filter.ByLead) ? await ClientFactsAsync(clients, period, ct) : null,
-            Wanted(FactFamily.Revenue, !filter.ByLead) ? await RevenueFactsAsync(clients, contracts, period, ct) : null,
-            Wanted(FactFamily.Costs, !filter.ByLead && !filter.ByClient) ? await CostFactsAsync(period, ct) : null,
-            Wanted(FactFamily.Surveys, !filter.ByLead) ? await SurveyFactsAsync(surveys, period, ct) : null,
-            Wanted(FactFamily.Leads, !filter.ByClient) ? await LeadFactsAsync(leads, period, ct) : null);
-    }
-
     /// <summary>Every family: what the scorecard reads.</summary>
     public static IReadOnlyCollection<FactFamily> AllFamilies { get; } = Enum.GetValues<FactFamily>();
+
+    /// <summary>The facts of one period (every part of the asked <paramref name="families"/>).</summary>
+    public async Task<PeriodFacts> ComputeAsync(Period period, KpiFilter filter, IReadOnlyCollection<FactFamily> families, CancellationToken ct) =>
+        (await ComputeAsync([period], filter, new FactNeeds(families, RevenueParts.All), ct))[period];
+
+    /// <summary>
+    /// The facts of every period in <paramref name="periods"/>; only the families and revenue parts in
+    /// <paramref name="needs"/> are queried (a family not asked for, or one the filter cannot apply to, is null).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Period, PeriodFacts>> ComputeAsync(IReadOnlyCollection<Period> periods, KpiFilter filter,
+        FactNeeds needs, CancellationToken ct)
+    {
+        var grid = new PeriodGrid(periods);
+        var clients = Clients(filter);
+        bool Wanted(FactFamily family, bool applies) => applies && needs.Families.Contains(family);
+
+        var clientFacts = Wanted(FactFamily.Clients, !filter.ByLead) ? await ClientFactsAsync(clients, grid, ct) : null;
+        var revenueFacts = Wanted(FactFamily.Revenue, !filter.ByLead) && needs.Revenue != RevenueParts.None
+            ? await RevenueFactsAsync(clients, filter, grid, needs.Revenue, ct) : null;
+        var costFacts = Wanted(FactFamily.Costs, !filter.ByLead && !filter.ByClient) ? await CostFactsAsync(grid, ct) : null;
+        var surveyFacts = Wanted(FactFamily.Surveys, !filter.ByLead) ? await SurveyFactsAsync(clients, filter, grid, ct) : null;
+        var leadFacts = Wanted(FactFamily.Leads, !filter.ByClient) ? await LeadFactsAsync(filter, grid, ct) : null;
+
+        var result = new Dictionary<Period, PeriodFacts>(grid.Periods.Count);
+        for (var i = 0; i < grid.Periods.Count; i++)
+            result[grid.Periods[i]] = new PeriodFacts(grid.Periods[i], clientFacts?[i], revenueFacts?[i], costFacts?[i], surveyFacts?[i], leadFacts?[i]);
+        return result;
+    }
 
     // CA1862: EF translates ToLower() to SQL lower() on both providers; the StringComparison overloads it cannot translate.
 #pragma warning disable CA1862
@@ -66,121 +107,272 @@ public sealed class FactsQuery(KpiDbContext db)
     }
 #pragma warning restore CA1862
 
-    private static async Task<ClientFacts> ClientFactsAsync(IQueryable<Client> clients, Period p, CancellationToken ct)
+    private static async Task<ClientFacts[]> ClientFactsAsync(IQueryable<Client> clients, PeriodGrid grid, CancellationToken ct)
     {
-        DateOnly start = p.Start, from = p.From, to = p.To;
-        var row = await clients.GroupBy(_ => 1).Select(g => new
+        var last = grid.LastTo;
+        var rows = clients.Where(c => c.AcquiredOn <= last)
+            .GroupBy(c => new { c.AcquiredOn, c.ChurnedOn })
+            .Select(g => new { g.Key.AcquiredOn, g.Key.ChurnedOn, Count = g.Count() });
+
+        var active = new AsOfCounter(grid);
+        var churned = new AsOfCounter(grid);
+        var lifespanDays = new AsOfCounter(grid);
+        var added = new int[grid.Periods.Count];
+        var lost = new int[grid.Periods.Count];
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
         {
-            AtStart = g.Count(c => c.AcquiredOn <= start && (c.ChurnedOn == null || c.ChurnedOn > start)),
-            AtEnd = g.Count(c => c.AcquiredOn <= to && (c.ChurnedOn == null || c.ChurnedOn > to)),
-            New = g.Count(c => c.AcquiredOn >= from && c.AcquiredOn <= to),
-            Lost = g.Count(c => c.AcquiredOn <= start && c.ChurnedOn >= from && c.ChurnedOn <= to),
-            Churned = g.Count(c => c.ChurnedOn <= to),
-            LifespanDays = g.Sum(c => c.ChurnedOn <= to ? (long)(c.ChurnedOn!.Value.DayNumber - c.AcquiredOn.DayNumber) : 0L),
-        }).SingleOrDefaultAsync(ct);
-        return row is null
-            ? new ClientFacts(0, 0, 0, 0, 0, 0)
-            : new ClientFacts(row.AtStart, row.AtEnd, row.New, row.Lost, row.Churned, row.LifespanDays);
+            active.Add(row.AcquiredOn, row.ChurnedOn, row.Count);
+            foreach (var p in grid.Containing(row.AcquiredOn))
+                added[p] += row.Count;
+            if (row.ChurnedOn is not { } churnedOn)
+                continue;
+            churned.Add(churnedOn, null, row.Count);
+            lifespanDays.Add(churnedOn, null, (long)row.Count * (churnedOn.DayNumber - row.AcquiredOn.DayNumber));
+            foreach (var p in grid.Containing(churnedOn))
+                if (row.AcquiredOn <= grid.Periods[p].Start)
+                    lost[p] += row.Count;
+        }
+        return Enumerable.Range(0, grid.Periods.Count).Select(p => new ClientFacts(
+            (int)active.On(grid.StartIndex(p)), (int)active.On(grid.ToIndex(p)), added[p], lost[p],
+            (int)churned.On(grid.ToIndex(p)), lifespanDays.On(grid.ToIndex(p)))).ToArray();
     }
 
-    private async Task<RevenueFacts> RevenueFactsAsync(IQueryable<Client> clients, IQueryable<Contract> contracts, Period p,
+    private async Task<RevenueFacts[]> RevenueFactsAsync(IQueryable<Client> clients, KpiFilter filter, PeriodGrid grid, RevenueParts parts,
         CancellationToken ct)
     {
-        DateOnly start = p.Start, from = p.From, to = p.To;
-        var previous = p.Previous();
-        var earliest = previous.From;
+        // Growth needs the revenue of each period's previous period too, so recognition runs on a wider grid.
+        var recognitionGrid = new PeriodGrid(grid.Periods.Concat(grid.Periods.Select(p => p.Previous())));
+        var recognizer = new RevenueRecognizer(recognitionGrid);
+        DateOnly termsFrom = recognitionGrid.FirstAsOf, termsTo = recognitionGrid.LastTo, first = grid.FirstFrom, last = grid.LastTo;
+        var arr = new ArrAccumulator(grid);
+        var signedCount = new int[grid.Periods.Count];
+        var signedValue = new long[grid.Periods.Count];
+        var signingClients = new int[grid.Periods.Count];
 
-        // Every term that overlaps the previous period or this one: enough for R, Rprev and ARR on start.
-        var terms = await Terms(contracts.Where(c => c.StartsOn <= to && c.EndsOn >= earliest), ct);
-        var activeAtEnd = await Terms(contracts.Where(c => c.StartsOn <= to && c.EndsOn >= to
-            && clients.Any(x => x.Id == c.ClientId && x.AcquiredOn <= to && (x.ChurnedOn == null || x.ChurnedOn > to))), ct);
-        var retainedAtEnd = await Terms(contracts.Where(c => c.StartsOn <= to && c.EndsOn >= to
-            && db.Contracts.Any(o => o.ClientId == c.ClientId && o.StartsOn <= start && o.EndsOn >= start)), ct);
-
-        var signed = await contracts.Where(c => c.SignedOn >= from && c.SignedOn <= to).GroupBy(_ => 1).Select(g => new
+        if ((parts & (RevenueParts.Arr | RevenueParts.SignedContracts)) != 0)
         {
-            Count = g.Count(),
-            Value = g.Sum(c => c.ValueMinor),
-            Clients = g.Select(c => c.ClientId).Distinct().Count(),
-        }).SingleOrDefaultAsync(ct);
-
-        return new RevenueFacts(
-            Recognition.Revenue(terms, p),
-            Recognition.Revenue(terms, previous),
-            Recognition.Arr(activeAtEnd, to),
-            Recognition.Arr(terms, start),
-            Recognition.Arr(retainedAtEnd, to),
-            signed?.Count ?? 0,
-            Common.Money.FromMinor(signed?.Value ?? 0),
-            signed?.Clients ?? 0);
-    }
-
-    /// <summary>Contract values summed per term; revenue and ARR are exact from these sums.</summary>
-    private static async Task<List<TermValue>> Terms(IQueryable<Contract> contracts, CancellationToken ct) =>
-        (await contracts.GroupBy(c => new { c.StartsOn, c.EndsOn })
-            .Select(g => new { g.Key.StartsOn, g.Key.EndsOn, Value = g.Sum(c => c.ValueMinor) })
-            .ToListAsync(ct))
-        .Select(t => new TermValue(t.StartsOn, t.EndsOn, Common.Money.FromMinor(t.Value)))
-        .ToList();
-
-    private async Task<CostFacts> CostFactsAsync(Period p, CancellationToken ct)
-    {
-        DateOnly from = p.From, to = p.To;
-        var sums = await db.Costs.Where(c => c.IncurredOn >= from && c.IncurredOn <= to)
-            .GroupBy(c => c.Category)
-            .Select(g => new { Category = g.Key, Amount = g.Sum(c => c.AmountMinor) })
-            .ToDictionaryAsync(r => r.Category, r => Common.Money.FromMinor(r.Amount), ct);
-        decimal Of(CostCategory category) => sums.GetValueOrDefault(category);
-        return new CostFacts(Of(CostCategory.Cogs), Of(CostCategory.DirectLabor), Of(CostCategory.Sales), Of(CostCategory.Marketing),
-            Of(CostCategory.Overhead));
-    }
-
-    private static async Task<SurveyFacts> SurveyFactsAsync(IQueryable<Survey> surveys, Period p, CancellationToken ct)
-    {
-        DateOnly from = p.From, to = p.To;
-        var byKind = await surveys.Where(s => s.RespondedOn >= from && s.RespondedOn <= to)
-            .GroupBy(s => s.Kind)
-            .Select(g => new
+            // ARR is per client (cohort, client active on to) and "clients signing" counts distinct clients: read the
+            // terms client by client. A join on the primary key, not a correlated subquery.
+            var rows = from c in db.Contracts
+                       join k in clients on c.ClientId equals k.Id
+                       where (c.StartsOn <= termsTo && c.EndsOn >= termsFrom) || (c.SignedOn >= first && c.SignedOn <= last)
+                       group c by new { c.ClientId, c.StartsOn, c.EndsOn, c.SignedOn, k.AcquiredOn, k.ChurnedOn } into g
+                       orderby g.Key.ClientId
+                       select new
+                       {
+                           g.Key.ClientId, g.Key.StartsOn, g.Key.EndsOn, g.Key.SignedOn, g.Key.AcquiredOn, g.Key.ChurnedOn,
+                           Count = g.Count(), Value = g.Sum(x => x.ValueMinor),
+                       };
+            bool recognize = (parts & RevenueParts.Recognized) != 0, withArr = (parts & RevenueParts.Arr) != 0;
+            Guid? current = null;
+            (DateOnly AcquiredOn, DateOnly? ChurnedOn) activity = default;
+            var signedBy = new HashSet<int>();
+            void EndClient()
             {
-                Kind = g.Key,
-                Answers = g.Count(),
-                NineOrMore = g.Count(s => s.Score >= 9),
-                SevenOrEight = g.Count(s => s.Score >= 7 && s.Score <= 8),
-                FourOrMore = g.Count(s => s.Score >= 4),
-                ScoreSum = g.Sum(s => (long)s.Score),
-            })
-            .ToDictionaryAsync(r => r.Kind, ct);
-        var nps = byKind.GetValueOrDefault(SurveyKind.Nps);
-        var csat = byKind.GetValueOrDefault(SurveyKind.Csat);
-        var ces = byKind.GetValueOrDefault(SurveyKind.Ces);
-        return new SurveyFacts(
-            NpsPromoters: nps?.NineOrMore ?? 0,
-            NpsPassives: nps?.SevenOrEight ?? 0,
-            NpsDetractors: nps is null ? 0 : nps.Answers - nps.NineOrMore - nps.SevenOrEight,
-            CsatAnswers: csat?.Answers ?? 0,
-            CsatSatisfied: csat?.FourOrMore ?? 0,
-            CesAnswers: ces?.Answers ?? 0,
-            CesScoreSum: ces?.ScoreSum ?? 0);
+                if (withArr)
+                    arr.EndClient(activity.AcquiredOn, activity.ChurnedOn);
+                foreach (var p in signedBy)
+                    signingClients[p]++;
+                signedBy.Clear();
+            }
+            await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (current != row.ClientId)
+                {
+                    if (current is not null)
+                        EndClient();
+                    current = row.ClientId;
+                    activity = (row.AcquiredOn, row.ChurnedOn);
+                }
+                if (recognize)
+                    recognizer.Add(row.StartsOn, row.EndsOn, row.Value);
+                if (withArr)
+                    arr.AddTerm(row.StartsOn, row.EndsOn, row.Value);
+                foreach (var p in grid.Containing(row.SignedOn))
+                {
+                    signedCount[p] += row.Count;
+                    signedValue[p] += row.Value;
+                    signedBy.Add(p);
+                }
+            }
+            if (current is not null)
+                EndClient();
+        }
+        else
+        {
+            var contracts = filter.ByClient ? db.Contracts.Where(c => clients.Select(x => x.Id).Contains(c.ClientId)) : db.Contracts;
+            var terms = contracts.Where(c => c.StartsOn <= termsTo && c.EndsOn >= termsFrom)
+                .GroupBy(c => new { c.StartsOn, c.EndsOn })
+                .Select(g => new { g.Key.StartsOn, g.Key.EndsOn, Value = g.Sum(c => c.ValueMinor) });
+            await foreach (var term in terms.AsAsyncEnumerable().WithCancellation(ct))
+                recognizer.Add(term.StartsOn, term.EndsOn, term.Value);
+        }
+
+        return Enumerable.Range(0, grid.Periods.Count).Select(p =>
+        {
+            var period = grid.Periods[p];
+            bool recognized = (parts & RevenueParts.Recognized) != 0, withArr = (parts & RevenueParts.Arr) != 0,
+                signed = (parts & RevenueParts.SignedContracts) != 0;
+            return new RevenueFacts(
+                recognized ? recognizer.Revenue(recognitionGrid.IndexOf(period)) : 0m,
+                recognized ? recognizer.Revenue(recognitionGrid.IndexOf(period.Previous())) : 0m,
+                withArr ? arr.ArrOfActiveClients(p) : 0m,
+                withArr ? arr.CohortArrAtStart(p) : 0m,
+                withArr ? arr.CohortArrAtEnd(p) : 0m,
+                signed ? signedCount[p] : 0,
+                signed ? Common.Money.FromMinor(signedValue[p]) : 0m,
+                signed ? signingClients[p] : 0);
+        }).ToArray();
     }
 
-    private static async Task<LeadFacts> LeadFactsAsync(IQueryable<Lead> leads, Period p, CancellationToken ct)
+    private async Task<CostFacts[]> CostFactsAsync(PeriodGrid grid, CancellationToken ct)
     {
-        DateOnly from = p.From, to = p.To;
+        DateOnly first = grid.FirstFrom, last = grid.LastTo;
+        var rows = db.Costs.Where(c => c.IncurredOn >= first && c.IncurredOn <= last)
+            .GroupBy(c => new { c.IncurredOn, c.Category })
+            .Select(g => new { g.Key.IncurredOn, g.Key.Category, Amount = g.Sum(c => c.AmountMinor) });
+        var sums = new long[grid.Periods.Count, 5];
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            foreach (var p in grid.Containing(row.IncurredOn))
+                sums[p, (int)row.Category] += row.Amount;
+        return Enumerable.Range(0, grid.Periods.Count).Select(p =>
+        {
+            decimal Of(CostCategory category) => Common.Money.FromMinor(sums[p, (int)category]);
+            return new CostFacts(Of(CostCategory.Cogs), Of(CostCategory.DirectLabor), Of(CostCategory.Sales), Of(CostCategory.Marketing),
+                Of(CostCategory.Overhead));
+        }).ToArray();
+    }
+
+    private async Task<SurveyFacts[]> SurveyFactsAsync(IQueryable<Client> clients, KpiFilter filter, PeriodGrid grid, CancellationToken ct)
+    {
+        DateOnly first = grid.FirstFrom, last = grid.LastTo;
+        var surveys = filter.ByClient
+            ? db.Surveys.Where(s => s.ClientId != null && clients.Select(x => x.Id).Contains(s.ClientId.Value))
+            : db.Surveys;
+        var rows = surveys.Where(s => s.RespondedOn >= first && s.RespondedOn <= last)
+            .GroupBy(s => new { s.RespondedOn, s.Kind, s.Score })
+            .Select(g => new { g.Key.RespondedOn, g.Key.Kind, g.Key.Score, Count = g.Count() });
+        var n = grid.Periods.Count;
+        int[] promoters = new int[n], passives = new int[n], detractors = new int[n], csat = new int[n], satisfied = new int[n], ces = new int[n];
+        var cesSum = new long[n];
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            foreach (var p in grid.Containing(row.RespondedOn))
+            {
+                switch (row.Kind)
+                {
+                    case SurveyKind.Nps when row.Score >= 9: promoters[p] += row.Count; break;
+                    case SurveyKind.Nps when row.Score >= 7: passives[p] += row.Count; break;
+                    case SurveyKind.Nps: detractors[p] += row.Count; break;
+                    case SurveyKind.Csat:
+                        csat[p] += row.Count;
+                        if (row.Score >= 4)
+                            satisfied[p] += row.Count;
+                        break;
+                    case SurveyKind.Ces:
+                        ces[p] += row.Count;
+                        cesSum[p] += (long)row.Score * row.Count;
+                        break;
+                }
+            }
+        }
+        return Enumerable.Range(0, n)
+            .Select(p => new SurveyFacts(promoters[p], passives[p], detractors[p], csat[p], satisfied[p], ces[p], cesSum[p]))
+            .ToArray();
+    }
+
+    private async Task<LeadFacts[]> LeadFactsAsync(KpiFilter filter, PeriodGrid grid, CancellationToken ct)
+    {
+        var leads = filter.Source is { } source ? db.Leads.Where(l => l.Source == source) : db.Leads;
+        // A lead's five dates make nearly every lead its own group: for a period and its previous one, sums
+        // computed by the database (one row out) beat streaming every lead; a series streams them once.
+        return grid.Periods.Count <= 2 ? await LeadSumsAsync(leads, grid, ct) : await LeadGroupsAsync(leads, grid, ct);
+    }
+
+    private static async Task<LeadFacts[]> LeadSumsAsync(IQueryable<Lead> leads, PeriodGrid grid, CancellationToken ct)
+    {
+        Period a = grid.Periods[0], b = grid.Periods[^1];
+        DateOnly aFrom = a.From, aTo = a.To, bFrom = b.From, bTo = b.To;
         var row = await leads.GroupBy(_ => 1).Select(g => new
         {
-            Qualified = g.Count(l => l.QualifiedOn >= from && l.QualifiedOn <= to),
-            Created = g.Count(l => l.CreatedOn >= from && l.CreatedOn <= to),
-            Converted = g.Count(l => l.CreatedOn >= from && l.CreatedOn <= to && l.OpportunityOn <= to),
-            Won = g.Count(l => l.ClosedOn >= from && l.ClosedOn <= to && l.Outcome == LeadOutcome.Won),
-            Lost = g.Count(l => l.ClosedOn >= from && l.ClosedOn <= to && l.Outcome == LeadOutcome.Lost),
-            WonValue = g.Sum(l => l.ClosedOn >= from && l.ClosedOn <= to && l.Outcome == LeadOutcome.Won ? l.DealValueMinor ?? 0L : 0L),
-            WonDays = g.Sum(l => l.ClosedOn >= from && l.ClosedOn <= to && l.Outcome == LeadOutcome.Won
+            QualifiedA = g.Count(l => l.QualifiedOn >= aFrom && l.QualifiedOn <= aTo),
+            CreatedA = g.Count(l => l.CreatedOn >= aFrom && l.CreatedOn <= aTo),
+            ConvertedA = g.Count(l => l.CreatedOn >= aFrom && l.CreatedOn <= aTo && l.OpportunityOn <= aTo),
+            WonA = g.Count(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won),
+            LostA = g.Count(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Lost),
+            WonValueA = g.Sum(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won ? l.DealValueMinor ?? 0L : 0L),
+            WonDaysA = g.Sum(l => l.ClosedOn >= aFrom && l.ClosedOn <= aTo && l.Outcome == LeadOutcome.Won
                 ? (long)(l.ClosedOn!.Value.DayNumber - l.CreatedOn.DayNumber) : 0L),
-            Open = g.Count(l => l.QualifiedOn <= to && (l.ClosedOn == null || l.ClosedOn > to)),
+            OpenA = g.Count(l => l.QualifiedOn <= aTo && (l.ClosedOn == null || l.ClosedOn > aTo)),
+            QualifiedB = g.Count(l => l.QualifiedOn >= bFrom && l.QualifiedOn <= bTo),
+            CreatedB = g.Count(l => l.CreatedOn >= bFrom && l.CreatedOn <= bTo),
+            ConvertedB = g.Count(l => l.CreatedOn >= bFrom && l.CreatedOn <= bTo && l.OpportunityOn <= bTo),
+            WonB = g.Count(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won),
+            LostB = g.Count(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Lost),
+            WonValueB = g.Sum(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won ? l.DealValueMinor ?? 0L : 0L),
+            WonDaysB = g.Sum(l => l.ClosedOn >= bFrom && l.ClosedOn <= bTo && l.Outcome == LeadOutcome.Won
+                ? (long)(l.ClosedOn!.Value.DayNumber - l.CreatedOn.DayNumber) : 0L),
+            OpenB = g.Count(l => l.QualifiedOn <= bTo && (l.ClosedOn == null || l.ClosedOn > bTo)),
         }).SingleOrDefaultAsync(ct);
-        return row is null
-            ? new LeadFacts(0, 0, 0, 0, 0, 0m, 0, 0)
-            : new LeadFacts(row.Qualified, row.Created, row.Converted, row.Won, row.Lost, Common.Money.FromMinor(row.WonValue),
-                row.WonDays, row.Open);
+        if (row is null)
+            return grid.Periods.Select(_ => new LeadFacts(0, 0, 0, 0, 0, 0m, 0, 0)).ToArray();
+        var first = new LeadFacts(row.QualifiedA, row.CreatedA, row.ConvertedA, row.WonA, row.LostA, Common.Money.FromMinor(row.WonValueA),
+            row.WonDaysA, row.OpenA);
+        var second = new LeadFacts(row.QualifiedB, row.CreatedB, row.ConvertedB, row.WonB, row.LostB, Common.Money.FromMinor(row.WonValueB),
+            row.WonDaysB, row.OpenB);
+        return grid.Periods.Count == 1 ? [first] : [first, second];
+    }
+
+    private static async Task<LeadFacts[]> LeadGroupsAsync(IQueryable<Lead> leads, PeriodGrid grid, CancellationToken ct)
+    {
+        DateOnly first = grid.FirstFrom, last = grid.LastTo, firstAsOf = grid.FirstAsOf;
+        var rows = leads
+            .Where(l => (l.CreatedOn >= first && l.CreatedOn <= last)
+                        || (l.QualifiedOn >= first && l.QualifiedOn <= last)
+                        || (l.ClosedOn >= first && l.ClosedOn <= last)
+                        || (l.QualifiedOn <= last && (l.ClosedOn == null || l.ClosedOn > firstAsOf)))
+            .GroupBy(l => new { l.CreatedOn, l.QualifiedOn, l.OpportunityOn, l.ClosedOn, l.Outcome })
+            .Select(g => new
+            {
+                g.Key.CreatedOn, g.Key.QualifiedOn, g.Key.OpportunityOn, g.Key.ClosedOn, g.Key.Outcome,
+                Count = g.Count(), DealValue = g.Sum(l => l.DealValueMinor ?? 0L),
+            });
+        var n = grid.Periods.Count;
+        int[] qualified = new int[n], created = new int[n], converted = new int[n], won = new int[n], lost = new int[n];
+        long[] wonValue = new long[n], wonDays = new long[n];
+        var open = new AsOfCounter(grid);
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            foreach (var p in grid.Containing(row.CreatedOn))
+            {
+                created[p] += row.Count;
+                if (row.OpportunityOn <= grid.Periods[p].To)
+                    converted[p] += row.Count;
+            }
+            if (row.QualifiedOn is { } qualifiedOn)
+            {
+                foreach (var p in grid.Containing(qualifiedOn))
+                    qualified[p] += row.Count;
+                open.Add(qualifiedOn, row.ClosedOn, row.Count);
+            }
+            if (row.ClosedOn is { } closedOn)
+            {
+                foreach (var p in grid.Containing(closedOn))
+                {
+                    if (row.Outcome == LeadOutcome.Won)
+                    {
+                        won[p] += row.Count;
+                        wonValue[p] += row.DealValue;
+                        wonDays[p] += (long)row.Count * (closedOn.DayNumber - row.CreatedOn.DayNumber);
+                    }
+                    else if (row.Outcome == LeadOutcome.Lost)
+                    {
+                        lost[p] += row.Count;
+                    }
+                }
+            }
+        }
+        return Enumerable.Range(0, n).Select(p => new LeadFacts(qualified[p], created[p], converted[p], won[p], lost[p],
+            Common.Money.FromMinor(wonValue[p]), wonDays[p], (int)open.On(grid.ToIndex(p)))).ToArray();
     }
 }

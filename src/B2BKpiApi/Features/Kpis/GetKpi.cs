@@ -13,6 +13,7 @@ public static class GetKpi
             .WithDescription("The value with its inputs, sample size (survey and lead KPIs), the previous period's value and the change, " +
                              "and the benchmark comparison for the tenant's industry. An undefined KPI has value null and a reason.")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Validate<KpiQuery>();
 
     private static async Task<Results<Ok<KpiResultResponse>, ProblemHttpResult>> Handle(

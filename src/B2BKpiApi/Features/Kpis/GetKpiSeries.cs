@@ -18,6 +18,7 @@ public static class GetKpiSeries
             .WithDescription("Splits the period at calendar month, quarter or year boundaries (the first and last points are clipped " +
                              "to the period) and gives the same result as GET /v1/kpis/{id} for each part.")
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Validate<KpiQuery>();
 
     private static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
@@ -33,9 +34,7 @@ public static class GetKpiSeries
         if (parts.Count > options.Value.MaxSeriesPoints)
             return Problems.Invalid("interval", $"A series may have at most {options.Value.MaxSeriesPoints} points; this one would have {parts.Count}.");
 
-        var points = new List<KpiResultResponse>(parts.Count);
-        foreach (var part in parts)
-            points.Add(await engine.ComputeAsync(definition, part, query.Filter, ct));
+        var points = await engine.ComputeSeriesAsync(definition, parts, query.Filter, ct);
         return TypedResults.Ok(new Response(definition.Id, definition.DefinitionVersion, interval!.ToLowerInvariant(),
             PeriodResponse.Of(query.Period), points));
     }

@@ -18,6 +18,7 @@ public static class GetScorecard
             .WithDescription("The one call a dashboard makes: every KPI of the catalog with its inputs, trend and benchmark verdict, " +
                              "grouped by perspective (financial, customer, internal-process, learning-growth). " +
                              "It runs a fixed handful of aggregate queries for the period and its previous period.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .Validate<KpiQuery>();
 
     private static async Task<Ok<Response>> Handle([AsParameters] KpiQuery query, KpiEngine engine, TenantContext tenant, CancellationToken ct)

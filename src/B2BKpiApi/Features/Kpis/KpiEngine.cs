@@ -1,39 +1,60 @@
 using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
+using Microsoft.Extensions.Options;
 
 namespace B2BKpiApi.Features.Kpis;
 
 /// <summary>
-/// Computes KPI results for a request: facts per period from SQL, each (period, families) computed once,
-/// and only the fact families the requested KPIs read.
+/// Computes KPI results for a request: the facts of every period it needs (the period and its previous one,
+/// or every point of a series with theirs) in one pass, and only the fact families the requested KPIs read.
+/// Every computation runs within the compute budget; heavy ones (scorecard, series) also under the tenant's
+/// concurrency limit.
 /// </summary>
-public sealed class KpiEngine(FactsQuery facts, TenantContext tenant)
+public sealed class KpiEngine(FactsQuery facts, TenantContext tenant, KpiReadLimiter limiter, IOptions<KpiOptions> options)
 {
-    private readonly Dictionary<(Period, string), PeriodFacts> _cache = [];
+    public Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CancellationToken ct) =>
+        WithinBudget(heavy: false, async budget =>
+        {
+            using var timing = Observability.KpiMetrics.MeasureKpi(definition);
+            var all = await facts.ComputeAsync([period, period.Previous()], filter, FactNeeds.Of(definition), budget);
+            return Result(definition, period, all);
+        }, ct);
 
-    public async Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CancellationToken ct)
-    {
-        using var timing = Observability.KpiMetrics.MeasureKpi(definition);
-        var current = await FactsFor(period, filter, definition.Reads, ct);
-        var previous = await FactsFor(period.Previous(), filter, definition.Reads, ct);
-        return KpiResultResponse.From(KpiCalculator.Compute(definition, current), KpiCalculator.Compute(definition, previous), tenant);
-    }
+    public Task<IReadOnlyList<KpiResultResponse>> ComputeAllAsync(Period period, KpiFilter filter, CancellationToken ct) =>
+        WithinBudget<IReadOnlyList<KpiResultResponse>>(heavy: true, async budget =>
+        {
+            using var timing = Observability.KpiMetrics.MeasureScorecard();
+            var all = await facts.ComputeAsync([period, period.Previous()], filter, FactNeeds.All, budget);
+            return KpiCatalog.All.Select(d => Result(d, period, all)).ToList();
+        }, ct);
 
-    public async Task<IReadOnlyList<KpiResultResponse>> ComputeAllAsync(Period period, KpiFilter filter, CancellationToken ct)
-    {
-        using var timing = Observability.KpiMetrics.MeasureScorecard();
-        var current = await FactsFor(period, filter, FactsQuery.AllFamilies, ct);
-        var previous = await FactsFor(period.Previous(), filter, FactsQuery.AllFamilies, ct);
-        return KpiCatalog.All
-            .Select(d => KpiResultResponse.From(KpiCalculator.Compute(d, current), KpiCalculator.Compute(d, previous), tenant))
-            .ToList();
-    }
+    /// <summary>One result per point, all points and their previous periods computed together in one pass.</summary>
+    public Task<IReadOnlyList<KpiResultResponse>> ComputeSeriesAsync(KpiDefinition definition, IReadOnlyList<Period> points, KpiFilter filter,
+        CancellationToken ct) =>
+        WithinBudget<IReadOnlyList<KpiResultResponse>>(heavy: true, async budget =>
+        {
+            using var timing = Observability.KpiMetrics.MeasureKpi(definition);
+            var all = await facts.ComputeAsync(points.Concat(points.Select(p => p.Previous())).ToList(), filter, FactNeeds.Of(definition), budget);
+            return points.Select(p => Result(definition, p, all)).ToList();
+        }, ct);
 
-    private async Task<PeriodFacts> FactsFor(Period period, KpiFilter filter, IReadOnlyCollection<FactFamily> families, CancellationToken ct)
+    private KpiResultResponse Result(KpiDefinition definition, Period period, IReadOnlyDictionary<Period, PeriodFacts> all) =>
+        KpiResultResponse.From(KpiCalculator.Compute(definition, all[period]), KpiCalculator.Compute(definition, all[period.Previous()]), tenant);
+
+    private async Task<T> WithinBudget<T>(bool heavy, Func<CancellationToken, Task<T>> compute, CancellationToken requestAborted)
     {
-        var key = (period, string.Join(',', families.Order()));
-        if (!_cache.TryGetValue(key, out var found))
-            _cache[key] = found = await facts.ComputeAsync(period, filter, families, ct);
-        return found;
+        var budget = TimeSpan.FromSeconds(options.Value.ComputeBudgetSeconds);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        timeout.CancelAfter(budget);
+        try
+        {
+            // Waiting for a slot counts against the budget: a queued read never outlives it.
+            using var slot = heavy ? await limiter.AcquireAsync(tenant.TenantId, timeout.Token) : null;
+            return await compute(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+        {
+            throw new KpiBudgetExceededException(budget);
+        }
     }
 }

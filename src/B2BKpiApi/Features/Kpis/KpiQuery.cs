@@ -14,6 +14,18 @@ public sealed class KpiOptions
 
     /// <summary>The most points a series may have.</summary>
     public int MaxSeriesPoints { get; set; } = 60;
+
+    /// <summary>
+    /// The time one KPI read may compute before its database work is cancelled and it answers 503 with
+    /// Retry-After, so that no request can hold the server (fractions allowed).
+    /// </summary>
+    public double ComputeBudgetSeconds { get; set; } = 5;
+
+    /// <summary>Heavy KPI reads (scorecard, series) one tenant may compute at the same time.</summary>
+    public int MaxConcurrentHeavyReads { get; set; } = 2;
+
+    /// <summary>Heavy KPI reads of one tenant that may wait for a slot (within the compute budget); beyond that: 429.</summary>
+    public int MaxQueuedHeavyReads { get; set; } = 4;
 }
 
 /// <summary>The period and optional filters of every KPI read.</summary>

@@ -58,8 +58,9 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
         await KpiScenario.PushAsync(busy);
         var withData = await CommandsFor(busy, url);
 
-        // 1 key lookup + 8 aggregate queries for the period + 8 for the previous period.
-        Assert.Equal(17, withNothing);
+        // 1 key lookup + 1 grouped query per fact family (clients, contracts, costs, surveys, leads), each
+        // covering the period and its previous period together.
+        Assert.Equal(6, withNothing);
         Assert.Equal(withNothing, withData);
     }
 
@@ -68,9 +69,30 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
     {
         using var tenant = await factory.CreateTenantAsync();
         await KpiScenario.PushAsync(tenant);
-        // Revenue reads the revenue facts only: 1 key lookup + 4 revenue queries for each of the two periods.
-        Assert.Equal(9, await CommandsFor(tenant, "/v1/kpis/revenue?from=2026-01-01&to=2026-03-31"));
-        // NPS reads the survey facts only: 1 key lookup + 1 query for each period.
-        Assert.Equal(3, await CommandsFor(tenant, "/v1/kpis/net-promoter-score?from=2026-01-01&to=2026-03-31"));
+        // Revenue reads the recognized revenue only: 1 key lookup + 1 query of contract terms for both periods.
+        Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/revenue?from=2026-01-01&to=2026-03-31"));
+        // NPS reads the survey facts only: 1 key lookup + 1 query for both periods.
+        Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/net-promoter-score?from=2026-01-01&to=2026-03-31"));
+        // Retention reads the client facts only.
+        Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/customer-retention-rate?from=2026-01-01&to=2026-03-31"));
+    }
+
+    [Theory]
+    [InlineData("revenue")]
+    [InlineData("net-revenue-retention")]
+    [InlineData("customer-retention-rate")]
+    [InlineData("gross-profit-margin")]
+    public async Task A_series_runs_the_same_few_queries_whatever_the_number_of_points(string kpi)
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await KpiScenario.PushAsync(tenant);
+        var single = await CommandsFor(tenant, $"/v1/kpis/{kpi}?from=2026-01-01&to=2026-03-31");
+        var threePoints = await CommandsFor(tenant, $"/v1/kpis/{kpi}/series?from=2026-01-01&to=2026-03-31&interval=month");
+        var sixtyPoints = await CommandsFor(tenant, $"/v1/kpis/{kpi}/series?from=2022-01-01&to=2026-12-31&interval=month");
+
+        // Every point and its previous period come from the same statements as a single KPI: not one set per point.
+        Assert.Equal(single, threePoints);
+        Assert.Equal(single, sixtyPoints);
+        Assert.InRange(single, 2, 3);
     }
 }

@@ -49,6 +49,38 @@ public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixt
         }
     }
 
+    [Theory]
+    [InlineData(4, Interval.Month)]
+    [InlineData(5, Interval.Quarter)]
+    public async Task Facts_of_many_periods_computed_together_equal_the_reference_facts_of_each(int seed, Interval interval)
+    {
+        var random = new Random(seed);
+        using var tenant = await factory.CreateTenantAsync();
+        var records = await PushRandomRecords(tenant, random);
+        // A series' points (clipped first and last parts included) and their previous periods, which overlap.
+        var points = new Period(new DateOnly(2023, 8, 17), new DateOnly(2026, 2, 9)).Split(interval);
+        var periods = points.Concat(points.Select(p => p.Previous())).ToList();
+
+        IReadOnlyDictionary<Period, PeriodFacts> all;
+        using (var scope = factory.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
+            all = await scope.ServiceProvider.GetRequiredService<FactsQuery>().ComputeAsync(periods, KpiFilter.None, FactNeeds.All, CancellationToken.None);
+        }
+
+        Assert.Equal(periods.Distinct().Count(), all.Count);
+        foreach (var period in periods)
+        {
+            var reference = ReferenceFacts.Compute(records, period);
+            var sql = all[period];
+            Assert.Equal(reference.Clients, sql.Clients);
+            Assert.Equal(reference.Costs, sql.Costs);
+            Assert.Equal(reference.Surveys, sql.Surveys);
+            Assert.Equal(reference.Leads, sql.Leads);
+            Assert.Equal(Exact(reference.Revenue!), Exact(sql.Revenue!));
+        }
+    }
+
     [Fact]
     public async Task An_industry_filter_gives_the_facts_of_that_industrys_clients_alone()
     {
