@@ -7,6 +7,7 @@ using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Features.Leads;
 using B2BKpiApi.Features.Surveys;
 using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Ingest;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 if (args is ["--health-probe", var probeUrl])
@@ -23,6 +24,7 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddKpiDatabase(builder.Configuration);
+builder.Services.AddScoped<BulkWriter>();
 builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();

@@ -138,6 +138,17 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
         }
     }
 
+    /// <summary>
+    /// Marks the tenant's data as changed, inside the caller's transaction, for writes that bypass
+    /// SaveChanges (the bulk ingest path), so results cached for the tenant are not served again.
+    /// </summary>
+    // Replaced by the cache work: bumps the tenant's DataVersion.
+    public Task TouchTenantDataAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
     /// <summary>The current UTC time at the microsecond precision PostgreSQL keeps, so a record reads back exactly as it was written.</summary>
     public static DateTime Now(TimeProvider clock)
     {
