@@ -49,7 +49,7 @@ public sealed class BulkIngestTests(ApiFactory factory) : IClassFixture<ApiFacto
     {
         using var tenant = await factory.CreateTenantAsync();
         var client = await tenant.Http.PostJson("/v1/clients", new { name = "Initech", acquiredOn = "2025-01-01" }).Expect(HttpStatusCode.Created);
-        const int rows = 2_500; // three chunks: the first two are written before the third is checked
+        const int rows = 12_000; // three chunks of 5,000: the first two are written before the third is checked
         var file = new StringBuilder("externalId,clientId,signedOn,startsOn,endsOn,value,currency,kind\n");
         for (var i = 0; i < rows; i++)
             file.Append(CultureInfo.InvariantCulture, $"k{i},{client["id"]},2026-01-01,2026-01-01,2026-12-31,100.10,USD,new\n");
