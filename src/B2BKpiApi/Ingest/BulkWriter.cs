@@ -14,7 +14,8 @@ namespace B2BKpiApi.Ingest;
 /// fields (<c>Id</c>, <c>TenantId</c>, timestamps, <c>Version</c>) are set here and never taken
 /// from the caller, and an update that changes nothing leaves <c>UpdatedAt</c> and <c>Version</c> as
 /// they were. SQLite reuses one prepared upsert per row; PostgreSQL copies each chunk (binary COPY)
-/// into a temporary table and upserts it with one set-based statement.
+/// into a temporary table and upserts it with one set-based statement; any other provider goes through
+/// SaveChanges chunk by chunk (correct, at EF's speed).
 /// </summary>
 public sealed class BulkWriter(KpiDbContext db, TenantContext tenant, TimeProvider clock)
 {
@@ -63,7 +64,7 @@ public sealed class BulkWriter(KpiDbContext db, TenantContext tenant, TimeProvid
             {
                 SqliteConnection sqlite => new SqliteBulkUpsert<TEntity>(table, sqlite, (SqliteTransaction)dbTransaction),
                 NpgsqlConnection npgsql => await PostgresBulkUpsert<TEntity>.CreateAsync(table, npgsql, (NpgsqlTransaction)dbTransaction, ct),
-                _ => throw new NotSupportedException($"No bulk writer for {connection.GetType().Name}."),
+                _ => new EfBulkUpsert<TEntity>(db, table),
             };
             return new BulkSession<TEntity>(db, transaction, upsert, tenant.TenantId, clock);
         }
@@ -121,6 +122,14 @@ public sealed class BulkSession<TEntity> : IAsyncDisposable where TEntity : Tena
             return created;
         }
         catch (DbException e) when (IsLostRace(e))
+        {
+            return null;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return null;
+        }
+        catch (DbUpdateException e) when (e.InnerException is DbException inner && IsLostRace(inner))
         {
             return null;
         }

@@ -7,6 +7,7 @@ using B2BKpiApi.Data;
 using B2BKpiApi.Ingest;
 using B2BKpiApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace B2BKpiApi.Tests.Features;
 
@@ -179,6 +180,38 @@ public sealed class BulkIngestTests(ApiFactory factory) : IClassFixture<ApiFacto
         });
         Assert.True(costs >= BulkWriter.RefreshStatisticsFromRows, $"Costs statistics count {costs} rows");
         Assert.True(surveys <= 0, $"a one-row import should not analyze, yet Surveys statistics count {surveys} rows");
+    }
+
+    [Fact]
+    public async Task The_SaveChanges_fallback_for_other_providers_upserts_with_the_same_semantics()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        var existing = await tenant.Http.PostJson("/v1/costs",
+            new { externalId = "kept", category = "cogs", amount = 10m, currency = "USD", incurredOn = "2026-01-01" }).Expect(HttpStatusCode.Created);
+
+        var rows = new List<Cost>
+        {
+            new() { ExternalId = "kept", Category = CostCategory.Sales, AmountMinor = 1234, Currency = "USD", IncurredOn = new DateOnly(2026, 1, 1) },
+            new() { ExternalId = "fresh", Category = CostCategory.Cogs, AmountMinor = 1, Currency = "USD", IncurredOn = new DateOnly(2026, 1, 2) },
+            new() { Category = CostCategory.Cogs, AmountMinor = 2, Currency = "USD", IncurredOn = new DateOnly(2026, 1, 3) },
+        };
+        using (var scope = factory.Services.CreateScope())
+        {
+            scope.ServiceProvider.GetRequiredService<B2BKpiApi.Common.TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
+            var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+            var transaction = await db.Database.BeginTransactionAsync();
+            await using var session = new BulkSession<Cost>(db, transaction, new EfBulkUpsert<Cost>(db, BulkTable<Cost>.For(db.Model)),
+                tenant.TenantId, TimeProvider.System);
+            Assert.Equal(2, await session.WriteAsync(rows, default));
+            await session.CommitAsync(default);
+        }
+
+        Assert.Equal(existing["id"]!.GetValue<Guid>(), rows[0].Id);
+        var stored = Stored<Cost>(tenant.TenantId);
+        Assert.Equal(3, stored.Count);
+        var kept = stored.Single(c => c.ExternalId == "kept");
+        Assert.Equal((rows[0].Id, 1234L, 2, rows[0].UpdatedAt), (kept.Id, kept.AmountMinor, kept.Version, kept.UpdatedAt));
+        Assert.All(stored, c => Assert.Equal(tenant.TenantId, c.TenantId));
     }
 
     /// <summary>The row count the planner's statistics hold for a table (≤ 0 when it has none).</summary>
