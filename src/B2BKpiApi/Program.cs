@@ -10,6 +10,7 @@ using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Features.Leads;
 using B2BKpiApi.Features.Surveys;
 using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Ingest;
 using B2BKpiApi.Observability;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -29,6 +30,7 @@ builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddKpiDatabase(builder.Configuration);
+builder.Services.AddScoped<BulkWriter>();
 builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore.Metadata;
 using B2BKpiApi.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -40,12 +42,16 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
     private sealed record KeyOwner(Guid Id, byte[] ApiKeyHash, string Currency, string Industry, long DataVersion);
 
     // Runs on every tenant request, cached KPI answers included (it also reads the data version that
-    // keys them): compiled once, so a request skips EF's query cache lookup.
-    private static readonly Func<KpiDbContext, string, CancellationToken, Task<KeyOwner?>> FindKey =
-        EF.CompileAsyncQuery((KpiDbContext db, string keyId, CancellationToken ct) => db.Tenants.AsNoTracking()
-            .Where(t => t.ApiKeyId == keyId)
-            .Select(t => new KeyOwner(t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion))
-            .SingleOrDefault());
+    // keys them): compiled, so a request skips EF's query cache lookup. A compiled query is bound to the
+    // model it first ran with, so there is one per model (one per provider when tests run several).
+    private static readonly ConditionalWeakTable<IModel, Func<KpiDbContext, string, CancellationToken, Task<KeyOwner?>>> FindKeyByModel = new();
+
+    private static Task<KeyOwner?> FindKey(KpiDbContext db, string keyId, CancellationToken ct) =>
+        FindKeyByModel.GetValue(db.Model, static _ => EF.CompileAsyncQuery((KpiDbContext db, string keyId, CancellationToken ct) =>
+            db.Tenants.AsNoTracking()
+                .Where(t => t.ApiKeyId == keyId)
+                .Select(t => new KeyOwner(t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion))
+                .SingleOrDefault()))(db, keyId, ct);
 
     public async Task InvokeAsync(HttpContext context, KpiDbContext db, TenantContext tenant, IOptions<AuthOptions> auth,
         IProblemDetailsService problems)

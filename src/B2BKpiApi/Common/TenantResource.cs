@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using B2BKpiApi.Data;
+using B2BKpiApi.Ingest;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -93,8 +94,8 @@ public static partial class TenantResource
         if (def.DeleteConflict is not null)
             delete.ProducesProblem(StatusCodes.Status409Conflict);
 
-        group.MapPost("/batch", (BatchRequest<TRequest> request, IValidator<TRequest> validator, KpiDbContext db, CancellationToken ct) =>
-                BatchUpsert(def, request, validator, db, ct))
+        group.MapPost("/batch", (BatchRequest<TRequest> request, IValidator<TRequest> validator, KpiDbContext db, BulkWriter bulk, CancellationToken ct) =>
+                BatchUpsert(def, request, validator, db, bulk, ct))
             .WithName($"BatchUpsert{many}").WithSummary($"Create or update up to {MaxBatchItems} {many.ToLowerInvariant()} by externalId")
             .WithDescription("All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant " +
                              "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.")
@@ -193,7 +194,7 @@ public static partial class TenantResource
 
     private static async Task<Results<Ok<BatchResponse<TResponse>>, ValidationProblem>> BatchUpsert<TEntity, TRequest, TResponse>(
         ResourceDefinition<TEntity, TRequest, TResponse> def, BatchRequest<TRequest> batch, IValidator<TRequest> validator,
-        KpiDbContext db, CancellationToken ct)
+        KpiDbContext db, BulkWriter bulk, CancellationToken ct)
         where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
     {
         if (batch.Items is not { Count: > 0 and <= MaxBatchItems } items)
@@ -224,9 +225,9 @@ public static partial class TenantResource
         if (errors.Count > 0)
             return Problems.Invalid(errors);
 
-        // One SaveChanges is one transaction: the whole batch lands or none of it does.
-        var (saved, created) = await Upsert(def, db, valid, ct);
-        if (saved is null)
+        // One transaction: the whole batch lands or none of it does.
+        var saved = ToEntities<TEntity, TRequest>(valid);
+        if (await bulk.UpsertAsync(saved, ct) is not { } created)
             return Problems.Invalid("items", "Another request changed these externalIds at the same time; retry the batch.");
         Observability.KpiMetrics.RecordImportedRows(def.Plural.ToLowerInvariant(), "batch", saved.Count);
         return TypedResults.Ok(new BatchResponse<TResponse>(created, saved.Count - created, saved.Select(def.ToResponse).ToList()));
@@ -243,32 +244,20 @@ public static partial class TenantResource
     }
 
     /// <summary>
-    /// Creates or updates the items (by externalId when they have one) in one SaveChanges. Answers the
-    /// saved entities in item order and how many were created, or null when another request won a race
-    /// on an externalId.
+    /// The records the items write. The bulk writer sets the server-owned fields and upserts them by externalId
+    /// (see <see cref="BulkWriter"/>).
     /// </summary>
-    private static async Task<(List<TEntity>? Saved, int Created)> Upsert<TEntity, TRequest, TResponse>(
-        ResourceDefinition<TEntity, TRequest, TResponse> def, KpiDbContext db, IReadOnlyList<TRequest> items, CancellationToken ct)
+    private static List<TEntity> ToEntities<TEntity, TRequest>(IEnumerable<TRequest> items)
         where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
     {
-        var externalIds = items.Select(i => i.ExternalId).OfType<string>().ToList();
-        var existing = externalIds.Count == 0
-            ? []
-            : await def.Set(db).Where(e => externalIds.Contains(e.ExternalId!)).ToDictionaryAsync(e => e.ExternalId!, ct);
-        var saved = new List<TEntity>(items.Count);
-        var created = 0;
+        var entities = new List<TEntity>();
         foreach (var item in items)
         {
-            if (item.ExternalId is null || !existing.TryGetValue(item.ExternalId, out var entity))
-            {
-                entity = new TEntity { Id = Guid.CreateVersion7() };
-                def.Set(db).Add(entity);
-                created++;
-            }
+            var entity = new TEntity();
             item.ApplyTo(entity);
-            saved.Add(entity);
+            entities.Add(entity);
         }
-        return await TrySave(db, ct) == Saved.Yes ? (saved, created) : (null, 0);
+        return entities;
     }
 
     private const string NoSuchClient = "No client with this id belongs to the tenant.";

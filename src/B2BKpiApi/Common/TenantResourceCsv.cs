@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using B2BKpiApi.Data;
+using B2BKpiApi.Ingest;
 using CsvHelper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +14,17 @@ public sealed record ImportResponse(int Rows, int Created, int Updated);
 public static partial class TenantResource
 {
     public const int MaxImportRows = 200_000;
-    private const int ImportChunk = 1000;
+    // Each chunk costs PostgreSQL a COPY, a merge statement and a truncate of the staging table: with 5,000 rows
+    // the bulk writer alone measured 0.65-0.74x a raw binary COPY, with 1,000 rows 0.50-0.61x (same run, 100k
+    // rows). A chunk is still only a few hundred kB in memory.
+    private const int ImportChunk = 5000;
     private const int MaxReportedErrors = 100;
 
     internal static void MapCsvImport<TEntity, TRequest, TResponse>(RouteGroupBuilder group, ResourceDefinition<TEntity, TRequest, TResponse> def)
         where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
     {
-        group.MapPost("/import", (HttpRequest http, IValidator<TRequest> validator, CsvRows<TRequest> rows, KpiDbContext db, CancellationToken ct) =>
-                Import(def, http, validator, rows, db, ct))
+        group.MapPost("/import", (HttpRequest http, IValidator<TRequest> validator, CsvRows<TRequest> rows, KpiDbContext db, BulkWriter bulk,
+                CancellationToken ct) => Import(def, http, validator, rows, db, bulk, ct))
             .WithName($"Import{def.Plural}")
             .WithSummary($"Import {def.Plural.ToLowerInvariant()} from CSV")
             .WithDescription("Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing " +
@@ -35,7 +39,7 @@ public static partial class TenantResource
 
     private static async Task<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>> Import<TEntity, TRequest, TResponse>(
         ResourceDefinition<TEntity, TRequest, TResponse> def, HttpRequest http, IValidator<TRequest> validator, CsvRows<TRequest> rows,
-        KpiDbContext db, CancellationToken ct)
+        KpiDbContext db, BulkWriter bulk, CancellationToken ct)
         where TEntity : TenantOwned, new() where TRequest : class, IResourceRequest<TEntity>
     {
         if (!CsvFormat.IsCsv(http.ContentType))
@@ -64,7 +68,7 @@ public static partial class TenantResource
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new List<(long Line, TRequest Item)>(ImportChunk);
         int count = 0, created = 0, updated = 0;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var session = await bulk.BeginAsync<TEntity>(ct);
 
         async Task Flush()
         {
@@ -73,13 +77,16 @@ public static partial class TenantResource
                 Fail($"rows[{chunk[index].Line}].clientId", [NoSuchClient]);
             if (errorCount == 0)
             {
-                var (saved, made) = await Upsert(def, db, items, ct);
-                if (saved is null)
+                if (await session.WriteAsync(ToEntities<TEntity, TRequest>(items), ct) is { } made)
+                {
+                    created += made;
+                    updated += items.Count - made;
+                }
+                else
+                {
                     Fail("rows", ["Another request changed these externalIds at the same time; retry the import."]);
-                created += made;
-                updated += (saved?.Count ?? 0) - made;
+                }
             }
-            db.ChangeTracker.Clear(); // the chunk is written: keep no entity of it in memory
             chunk.Clear();
         }
 
@@ -117,7 +124,7 @@ public static partial class TenantResource
                 : "Nothing was stored.");
         if (count == 0)
             return Problems.Invalid("rows", "The file has a header but no rows.");
-        await transaction.CommitAsync(ct);
+        await session.CommitAsync(ct);
         Observability.KpiMetrics.RecordImportedRows(def.Plural.ToLowerInvariant(), "csv", count);
         return TypedResults.Ok(new ImportResponse(count, created, updated));
     }
