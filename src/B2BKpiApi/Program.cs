@@ -19,6 +19,7 @@ builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOption
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
@@ -40,6 +41,7 @@ app.UseStatusCodePages();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
+app.UseMiddleware<B2BKpiApi.Http.ControlCharacterQuery>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");

@@ -20,6 +20,9 @@ public static class CsvFormat
         FormatProvider = CultureInfo.InvariantCulture,
         TrackLineNumbers = true,
         IncludeValuesInExceptions = false,
+        // Strict: a stray quote or a row longer than the header is a 400 (B2BKpiApi.Csv.CsvFormatProblems), not "recovered".
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Throw,
     };
 
     public static CsvWriterOptions Writer { get; } = new() { Separator = ',', HasHeader = true, FormatProvider = CultureInfo.InvariantCulture };
@@ -59,6 +62,8 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
         {
             var column = fields[i];
             var name = JsonNaming.Camel(column.Name);
+            if (!B2BKpiApi.Csv.CsvStrictness.IsUtf8(row.GetSpan(i)))
+                return (default, name, B2BKpiApi.Csv.CsvStrictness.NotUtf8Detail(name));
             var text = row.GetString(i);
             if (string.IsNullOrEmpty(text))
             {
@@ -86,7 +91,7 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
         catch (JsonException e)
         {
             var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "row";
-            return (default, field, $"'{field}' has the wrong type, or is not one of its allowed values.");
+            return (default, field, Serialization.StrictJson.Describe(e, field) ?? $"'{field}' has the wrong type, or is not one of its allowed values.");
         }
     }
 
