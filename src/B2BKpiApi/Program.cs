@@ -19,6 +19,7 @@ builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOption
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+builder.Services.AddExceptionHandler<DatabaseOutage>();
 builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -28,6 +29,7 @@ builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();
 builder.Services.AddKpiRateLimiting(builder.Configuration);
+builder.Services.AddSingleton<B2BKpiApi.Tenancy.AuthFailureLimiter>();
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
 builder.Services.AddScoped<FactsQuery>();
 builder.Services.AddScoped<KpiEngine>();

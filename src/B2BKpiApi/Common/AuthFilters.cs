@@ -80,6 +80,9 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             await next(context);
             return;
         }
+        if (status == StatusCodes.Status401Unauthorized
+            && await context.RequestServices.GetRequiredService<Tenancy.AuthFailureLimiter>().RefuseIfOverLimitAsync(context, problems))
+            return;
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
             context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Auth.Header}\"";

@@ -25,7 +25,11 @@ public static class CsvFormat
         FieldCountMismatch = CsvFieldCountHandling.Throw,
     };
 
-    public static CsvWriterOptions Writer { get; } = new() { Separator = ',', HasHeader = true, FormatProvider = CultureInfo.InvariantCulture };
+    public static CsvWriterOptions Writer { get; } = new()
+    {
+        Separator = ',', HasHeader = true, FormatProvider = CultureInfo.InvariantCulture,
+        ShouldQuote = (field, _, _, _) => B2BKpiApi.Csv.CsvInjection.IsEscaped(field),
+    };
 
     public static bool IsCsv(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals(MediaType, StringComparison.OrdinalIgnoreCase);
@@ -81,7 +85,7 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
             }
             else
             {
-                body[name] = text;
+                body[name] = type == typeof(string) ? B2BKpiApi.Csv.CsvInjection.Restore(text) : text;
             }
         }
         try
@@ -99,10 +103,11 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
     public string?[] Write(TRequest request)
     {
         var body = JsonSerializer.SerializeToNode(request, _json)!.AsObject();
-        return Header.Select(name => body[name] switch
+        return Header.Select((name, i) => body[name] switch
         {
             null => null,
-            JsonValue value when value.TryGetValue<string>(out var text) => text,
+            JsonValue value when value.TryGetValue<string>(out var text) =>
+                Columns[i].PropertyType == typeof(string) ? B2BKpiApi.Csv.CsvInjection.Neutralise(text) : text,
             JsonValue value => value.ToJsonString(),
             var other => other.ToJsonString(),
         }).ToArray();
