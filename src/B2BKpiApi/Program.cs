@@ -18,7 +18,11 @@ builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth")
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+{
+    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+    B2BKpiApi.Http.ProblemConventions.Complete(c);
+});
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddExceptionHandler<DatabaseOutage>();
 builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -38,6 +42,7 @@ builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready
 
 var app = builder.Build();
 
+app.UseMiddleware<B2BKpiApi.Http.SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
@@ -47,7 +52,9 @@ app.UseMiddleware<B2BKpiApi.Http.ControlCharacterQuery>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+// Swagger UI is for people trying the API: off in Production unless OpenApi:SwaggerUi is true (the document stays served).
+if (!app.Environment.IsProduction() || app.Configuration.GetValue<bool>("OpenApi:SwaggerUi"))
+    app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 
