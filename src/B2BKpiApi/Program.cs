@@ -23,6 +23,8 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     B2BKpiApi.Http.ProblemConventions.Complete(c);
 });
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+// A bind failure is reported in one line by StartupReport; the host would log it again with its stack trace.
+builder.Logging.AddFilter(B2BKpiApi.Hosting.StartupReport.HostCategory, LogLevel.Critical);
 builder.Services.AddExceptionHandler<DatabaseOutage>();
 builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -68,9 +70,9 @@ tenantApi.MapSurveys();
 tenantApi.MapCosts();
 tenantApi.MapKpis();
 
+B2BKpiApi.Hosting.StartupReport.LogConfiguration(app);
 await Database.MigrateAsync(app.Services);
-await app.RunAsync();
-return 0;
+return await B2BKpiApi.Hosting.StartupReport.RunAsync(app);
 
 /// <summary>The web host; public so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

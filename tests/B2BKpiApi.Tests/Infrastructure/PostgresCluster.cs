@@ -82,7 +82,8 @@ public sealed class PostgresCluster : IDisposable
             throw new InvalidOperationException($"{tool} {arguments} failed ({process.ExitCode}): {output.Result}{error.Result}");
     }
 
-    private static int FreePort()
+    /// <summary>A free loopback port in 5450–5499, the range these tests may use.</summary>
+    public static int FreePort()
     {
         foreach (var port in Enumerable.Range(5450, 50).OrderBy(_ => Random.Shared.Next()))
         {
