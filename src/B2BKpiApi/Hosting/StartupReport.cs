@@ -46,14 +46,27 @@ public static partial class StartupReport
                 var pg = new NpgsqlConnectionStringBuilder(connectionString ?? "");
                 return $"host {pg.Host ?? "?"}, port {pg.Port}, database {pg.Database ?? "(default)"}, user {pg.Username ?? "(default)"}";
             }
-            var source = new SqliteConnectionStringBuilder(connectionString ?? "Data Source=data/kpi.db").DataSource;
-            return source is ":memory:" || source.StartsWith("file:", StringComparison.Ordinal) ? source : Path.GetFullPath(source);
+            if (provider == Database.Sqlite)
+            {
+                var source = new SqliteConnectionStringBuilder(connectionString ?? "Data Source=data/kpi.db").DataSource;
+                return source is ":memory:" || source.StartsWith("file:", StringComparison.Ordinal) ? source : Path.GetFullPath(source);
+            }
+            // Any other provider: its connection string without the keys that can hold a secret.
+            var other = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString ?? "" };
+            foreach (var key in other.Keys.Cast<string>().Where(IsSecret).ToList())
+                other.Remove(key);
+            return other.ConnectionString;
         }
         catch (ArgumentException)
         {
             return "(the connection string cannot be read)";
         }
     }
+
+    private static bool IsSecret(string key) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Equals("pwd", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("secret", StringComparison.OrdinalIgnoreCase) || key.Contains("token", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("key", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Runs the host; a port in use is one line on stderr and exit code 2.</summary>
     public static async Task<int> RunAsync(WebApplication app)

@@ -14,7 +14,9 @@ public sealed class StartupTests
         Assert.Equal("host db.internal, port 5433, database kpi_prod, user kpi", postgres);
         var sqlite = StartupReport.DescribeLocation("sqlite", "Data Source=data/kpi.db;Password=s3cret-pw");
         Assert.Equal(Path.GetFullPath("data/kpi.db"), sqlite);
-        Assert.DoesNotContain("s3cret", postgres + sqlite, StringComparison.Ordinal);
+        var sqlServer = StartupReport.DescribeLocation("sqlserver", "Server=db,1433;Database=kpi;User Id=kpi;Password=s3cret-pw;TrustServerCertificate=true");
+        Assert.Contains("database=kpi", sqlServer, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("s3cret", postgres + sqlite + sqlServer, StringComparison.Ordinal);
     }
 
     [Fact]
