@@ -24,8 +24,16 @@ builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth")
 builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+{
+    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+    B2BKpiApi.Http.ProblemConventions.Complete(c);
+});
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+// A bind failure is reported in one line by StartupReport; the host would log it again with its stack trace.
+builder.Logging.AddFilter(B2BKpiApi.Hosting.StartupReport.HostCategory, LogLevel.Critical);
 builder.Services.AddExceptionHandler<KpiLimitExceptionHandler>();
+builder.Services.AddExceptionHandler<DatabaseOutage>();
+builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
@@ -35,6 +43,7 @@ builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();
 builder.Services.AddKpiRateLimiting(builder.Configuration);
+builder.Services.AddSingleton<B2BKpiApi.Tenancy.AuthFailureLimiter>();
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
 builder.Services.AddScoped<FactsQuery>();
 builder.Services.AddScoped<KpiEngine>();
@@ -46,17 +55,21 @@ builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready
 var app = builder.Build();
 
 app.UseKpiObservability();
+app.UseMiddleware<B2BKpiApi.Http.SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDashboard();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
+app.UseMiddleware<B2BKpiApi.Http.ControlCharacterQuery>();
 app.UseKpiResponseCache();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+// Swagger UI is for people trying the API: off in Production unless OpenApi:SwaggerUi is true (the document stays served).
+if (!app.Environment.IsProduction() || app.Configuration.GetValue<bool>("OpenApi:SwaggerUi"))
+    app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
 app.MapApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
@@ -71,9 +84,9 @@ tenantApi.MapSurveys();
 tenantApi.MapCosts();
 tenantApi.MapKpis();
 
+B2BKpiApi.Hosting.StartupReport.LogConfiguration(app);
 await Database.MigrateAsync(app.Services);
-await app.RunAsync();
-return 0;
+return await B2BKpiApi.Hosting.StartupReport.RunAsync(app);
 
 /// <summary>The web host; public so that tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

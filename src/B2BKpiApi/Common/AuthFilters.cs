@@ -76,6 +76,8 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
         {
             if (presented.Length == 0)
                 refusal = "The X-Api-Key header is missing.";
+            else if (ApiKeys.AdminKeyMatches(presented, auth.Value.AdminApiKey))
+                refusal = Tenancy.OperatorKey.OnTenantRoute;
             else if (!ApiKeys.TryParse(presented, out var keyId, out var secret))
                 refusal = "The API key is not valid.";
             else
@@ -93,6 +95,9 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
             await next(context);
             return;
         }
+        if (status == StatusCodes.Status401Unauthorized && refusal != Tenancy.OperatorKey.OnTenantRoute
+            && await context.RequestServices.GetRequiredService<Tenancy.AuthFailureLimiter>().RefuseIfOverLimitAsync(context, problems))
+            return;
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized)
             context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Auth.Header}\"";

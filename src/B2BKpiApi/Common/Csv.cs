@@ -20,9 +20,16 @@ public static class CsvFormat
         FormatProvider = CultureInfo.InvariantCulture,
         TrackLineNumbers = true,
         IncludeValuesInExceptions = false,
+        // Strict: a stray quote or a row longer than the header is a 400 (B2BKpiApi.Csv.CsvFormatProblems), not "recovered".
+        MalformedData = CsvMalformedDataHandling.Throw,
+        FieldCountMismatch = CsvFieldCountHandling.Throw,
     };
 
-    public static CsvWriterOptions Writer { get; } = new() { Separator = ',', HasHeader = true, FormatProvider = CultureInfo.InvariantCulture };
+    public static CsvWriterOptions Writer { get; } = new()
+    {
+        Separator = ',', HasHeader = true, FormatProvider = CultureInfo.InvariantCulture,
+        ShouldQuote = (field, _, _, _) => B2BKpiApi.Csv.CsvInjection.IsEscaped(field),
+    };
 
     public static bool IsCsv(string? contentType) =>
         contentType is not null && contentType.Split(';')[0].Trim().Equals(MediaType, StringComparison.OrdinalIgnoreCase);
@@ -59,6 +66,8 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
         {
             var column = fields[i];
             var name = JsonNaming.Camel(column.Name);
+            if (!B2BKpiApi.Csv.CsvStrictness.IsUtf8(row.GetSpan(i)))
+                return (default, name, B2BKpiApi.Csv.CsvStrictness.NotUtf8Detail(name));
             var text = row.GetString(i);
             if (string.IsNullOrEmpty(text))
             {
@@ -76,7 +85,7 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
             }
             else
             {
-                body[name] = text;
+                body[name] = type == typeof(string) ? B2BKpiApi.Csv.CsvInjection.Restore(text) : text;
             }
         }
         try
@@ -86,7 +95,7 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
         catch (JsonException e)
         {
             var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "row";
-            return (default, field, $"'{field}' has the wrong type, or is not one of its allowed values.");
+            return (default, field, Serialization.StrictJson.Describe(e, field) ?? $"'{field}' has the wrong type, or is not one of its allowed values.");
         }
     }
 
@@ -94,10 +103,11 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json)
     public string?[] Write(TRequest request)
     {
         var body = JsonSerializer.SerializeToNode(request, _json)!.AsObject();
-        return Header.Select(name => body[name] switch
+        return Header.Select((name, i) => body[name] switch
         {
             null => null,
-            JsonValue value when value.TryGetValue<string>(out var text) => text,
+            JsonValue value when value.TryGetValue<string>(out var text) =>
+                Columns[i].PropertyType == typeof(string) ? B2BKpiApi.Csv.CsvInjection.Neutralise(text) : text,
             JsonValue value => value.ToJsonString(),
             var other => other.ToJsonString(),
         }).ToArray();

@@ -22,7 +22,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     /// <summary>A claim still running after this long is taken to belong to a request that died, and can be taken over.</summary>
-    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Abandoned = B2BKpiApi.Idempotency.IdempotencyGuards.Lease;
 
     public async Task InvokeAsync(HttpContext context, IServiceScopeFactory scopes, TenantContext tenant, TimeProvider clock,
         IProblemDetailsService problems)
@@ -43,6 +43,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 $"'{Header}' must be one value of 1 to {MaxKeyLength} characters, such as a UUID.");
             return;
         }
+        if (!B2BKpiApi.Idempotency.IdempotencyGuards.IsValidKey(key))
+        {
+            await Refuse(context, problems, StatusCodes.Status400BadRequest, "One or more validation errors occurred.",
+                $"'{Header}' may hold only printable ASCII characters (no control or non-ASCII characters), such as a UUID.");
+            return;
+        }
 
         var scope = tenant.IsResolved ? tenant.TenantId : Guid.Empty;
         var hash = await HashRequest(context.Request, context.RequestAborted);
@@ -61,7 +67,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         context.Response.Body = buffer;
         try
         {
-            await next(context);
+            await using (B2BKpiApi.Idempotency.IdempotencyGuards.KeepAlive(scopes, claimed.Id, clock))
+                await next(context);
         }
         catch
         {
@@ -76,13 +83,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var body = buffer.ToArray();
         if (context.Response.StatusCode is >= 200 and < 300)
         {
-            var contentType = context.Response.ContentType;
+            var kept = body.Length <= B2BKpiApi.Idempotency.IdempotencyGuards.MaxStoredResponseBytes(context);
+            var contentType = kept ? context.Response.ContentType : B2BKpiApi.Idempotency.IdempotencyGuards.NotKeptContentType;
             var location = context.Response.Headers.Location.ToString();
             await db.IdempotencyRecords.Where(r => r.Id == claimed.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.StatusCode, context.Response.StatusCode)
                 .SetProperty(r => r.ContentType, contentType)
                 .SetProperty(r => r.Location, location.Length == 0 ? null : location)
-                .SetProperty(r => r.Body, body), CancellationToken.None);
+                .SetProperty(r => r.Body, kept ? body : null), CancellationToken.None);
         }
         else
         {
@@ -152,6 +160,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await Refuse(context, problems, StatusCodes.Status409Conflict, "Request in progress",
                 $"A request with this {Header} is still being processed; retry in a moment to get its result.");
+            return;
+        }
+        if (existing.ContentType == B2BKpiApi.Idempotency.IdempotencyGuards.NotKeptContentType)
+        {
+            await Refuse(context, problems, StatusCodes.Status409Conflict, "Conflict", B2BKpiApi.Idempotency.IdempotencyGuards.NotKeptDetail(status));
             return;
         }
         context.Response.StatusCode = status;

@@ -16,6 +16,7 @@ public static class Json
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.Converters.Add(new UtcDateTimeConverter());
+        Serialization.StrictJson.Apply(options);
     }
 
     /// <summary>Timestamps are written as RFC 3339 UTC with a trailing Z, whatever kind the DateTime carries.</summary>

@@ -71,6 +71,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (json.Path is not { Length: > 0 } path || path == "$")
             return "The body is not well-formed JSON, or not a JSON object.";
         var field = FieldOf(path);
+        if (Serialization.StrictJson.Describe(json, field) is { } strict)
+            return strict;
         if (json.Message.Contains("could not be mapped", StringComparison.Ordinal))
             return $"'{field}' is not a field of this request (server-owned fields such as id, tenantId and timestamps cannot be sent).";
         if (json.Message.Contains("could not be converted", StringComparison.Ordinal))

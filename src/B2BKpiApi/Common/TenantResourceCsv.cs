@@ -51,6 +51,8 @@ public static partial class TenantResource
         var header = reader.Headers.ToList();
         if (header.Count == 0)
             return Problems.Invalid("header", "The file is empty: the first line must name the columns.");
+        if (B2BKpiApi.Csv.CsvStrictness.RepeatedColumn(header) is { } repeated)
+            return Problems.Invalid("header", B2BKpiApi.Csv.CsvStrictness.RepeatedColumnDetail(repeated));
         var unknown = rows.UnknownColumns(header).ToList();
         if (unknown.Count > 0)
             return Problems.Invalid("header", $"Unknown columns: {string.Join(", ", unknown)}. The columns are: {string.Join(", ", rows.Header)}.");

@@ -1,0 +1,84 @@
+using B2BKpiApi.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace B2BKpiApi.Idempotency;
+
+/// <summary>
+/// The hardening of <c>IdempotencyMiddleware</c>: which keys are accepted, how a claim proves its request
+/// is alive, and how large an answer is kept for replay.
+/// </summary>
+public static class IdempotencyGuards
+{
+    /// <summary>
+    /// A running request renews its claim this often. A claim not renewed for <see cref="Lease"/> belongs
+    /// to a request that died (a crash, kill -9, a lost connection to the database) and is taken over by
+    /// the next retry; a request that ends with an exception releases its claim at once.
+    /// </summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+
+    /// <summary>Six missed heartbeats: generous against a stalled thread pool, short for a client retrying after a crash.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    public const int DefaultMaxStoredResponseBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Marks a record whose answer succeeded but was too large to keep: the key still guards against a
+    /// second execution, and a retry is told so (409) instead of getting a replay.
+    /// </summary>
+    public const string NotKeptContentType = "application/vnd.b2bkpi.response-not-kept";
+
+    /// <summary>Printable ASCII only (space to '~'): a UUID fits, a control or non-ASCII character is refused.</summary>
+    public static bool IsValidKey(string key) => key.All(c => c is >= ' ' and <= '~');
+
+    public static int MaxStoredResponseBytes(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IConfiguration>()
+            .GetValue("Idempotency:MaxStoredResponseBytes", DefaultMaxStoredResponseBytes);
+
+    public static string NotKeptDetail(int status) =>
+        $"A request with this Idempotency-Key already succeeded (status {status}), but its answer was too large to keep for replay, " +
+        "so it is not repeated and nothing was changed now. Read the records with GET, or use a new key for a new request.";
+
+    /// <summary>Renews the claim until disposed, so that a live request's claim is never taken for a dead one.</summary>
+    public static IAsyncDisposable KeepAlive(IServiceScopeFactory scopes, Guid claimId, TimeProvider clock) =>
+        new Renewal(scopes, claimId, clock);
+
+    private sealed class Renewal : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+
+        public Renewal(IServiceScopeFactory scopes, Guid claimId, TimeProvider clock) => _loop = Run(scopes, claimId, clock, _stop.Token);
+
+        private static async Task Run(IServiceScopeFactory scopes, Guid claimId, TimeProvider clock, CancellationToken stop)
+        {
+            using var timer = new PeriodicTimer(Heartbeat, clock);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop))
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+                    var now = KpiDbContext.Now(clock);
+                    // CreatedAt of a running claim is the time it was last known alive.
+                    await db.IdempotencyRecords.Where(r => r.Id == claimId && r.StatusCode == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, now), stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // the request ended
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database is gone: the request itself will fail on it; the claim then lapses after the lease.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+        }
+    }
+}
