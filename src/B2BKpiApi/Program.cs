@@ -1,12 +1,8 @@
-using B2BKpiApi.Common;
 using B2BKpiApi.Data;
-using B2BKpiApi.Features.Clients;
-using B2BKpiApi.Features.Contracts;
-using B2BKpiApi.Features.Costs;
 using B2BKpiApi.Features.Kpis;
-using B2BKpiApi.Features.Leads;
-using B2BKpiApi.Features.Surveys;
-using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Health;
+using B2BKpiApi.Hosting;
+using FastEndpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 if (args is ["--health-probe", var probeUrl])
@@ -15,14 +11,14 @@ if (args is ["--health-probe", var probeUrl])
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
-builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
-builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => JsonConventions.Configure(o.SerializerOptions));
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddKpiDatabase(builder.Configuration);
+builder.Services.AddFastEndpoints();
 builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();
@@ -43,19 +39,10 @@ app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+app.UseSwaggerUI(o => o.SwaggerEndpoint(KpiOpenApi.DocumentPath, "B2B KPI API v1"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-
-var v1 = app.MapGroup("/v1");
-v1.MapTenants();
-var tenantApi = v1.MapGroup("").RequireTenantKey().RequireRateLimiting(RateLimits.PerTenant);
-tenantApi.MapClients();
-tenantApi.MapContracts();
-tenantApi.MapLeads();
-tenantApi.MapSurveys();
-tenantApi.MapCosts();
-tenantApi.MapKpis();
+app.UseKpiEndpoints(); // every /v1 operation: Features/*/<Operation>.cs
 
 await Database.MigrateAsync(app.Services);
 await app.RunAsync();
