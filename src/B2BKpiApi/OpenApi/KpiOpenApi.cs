@@ -149,6 +149,29 @@ public static class KpiOpenApi
                     if (property.AllOf is [OpenApiSchemaReference { Reference.Id: { } id }] && property.Type == JsonSchemaType.Null
                         && schemas.TryGetValue(id, out var target) && target.Type is JsonSchemaType.Object)
                         property.Type = JsonSchemaType.Object | JsonSchemaType.Null;
+
+            // A strict validator applies allOf to null as well: `allOf: [$ref X], nullable: true` accepts null only
+            // if X does. X is made nullable (with null among its enum values, as OpenAPI 3.0.3 asks) when every
+            // property that names it is nullable, so null is accepted exactly where the API sends it.
+            var references = schemas.Values.OfType<OpenApiSchema>()
+                .SelectMany(schema => schema.Properties?.Values ?? [])
+                .Select(property => property switch
+                {
+                    OpenApiSchemaReference { Reference.Id: { } id } => (Id: id, Nullable: false),
+                    OpenApiSchema { AllOf: [OpenApiSchemaReference { Reference.Id: { } id }] } wrapper =>
+                        (Id: id, Nullable: wrapper.Type?.HasFlag(JsonSchemaType.Null) == true),
+                    _ => (Id: (string?)null, Nullable: false),
+                })
+                .Where(r => r.Id is not null)
+                .GroupBy(r => r.Id!, StringComparer.Ordinal);
+            foreach (var group in references.Where(g => g.All(r => r.Nullable)))
+            {
+                if (!schemas.TryGetValue(group.Key, out var found) || found is not OpenApiSchema { Type: { } type } target)
+                    continue;
+                target.Type = type | JsonSchemaType.Null;
+                if (target.Enum is { Count: > 0 } values && !values.Contains(null!))
+                    values.Add(null!);
+            }
         }
     }
 
