@@ -1,17 +1,13 @@
 using B2BKpiApi.Caching;
-using B2BKpiApi.Common;
 using B2BKpiApi.Dashboard;
 using B2BKpiApi.Data;
 using B2BKpiApi.Documentation;
-using B2BKpiApi.Features.Clients;
-using B2BKpiApi.Features.Contracts;
-using B2BKpiApi.Features.Costs;
 using B2BKpiApi.Features.Kpis;
-using B2BKpiApi.Features.Leads;
-using B2BKpiApi.Features.Surveys;
-using B2BKpiApi.Features.Tenants;
+using B2BKpiApi.Health;
+using B2BKpiApi.Hosting;
 using B2BKpiApi.Ingest;
 using B2BKpiApi.Observability;
+using FastEndpoints;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 if (args is ["--health-probe", var probeUrl])
@@ -21,8 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddKpiObservability();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
-builder.Services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
-builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => JsonConventions.Configure(o.SerializerOptions));
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 {
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
@@ -39,6 +34,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddKpiDatabase(builder.Configuration);
 builder.Services.AddScoped<BulkWriter>();
+builder.Services.AddFastEndpoints();
 builder.Services.AddRequestValidators();
 builder.Services.AddSingleton(typeof(CsvRows<>));
 builder.Services.AddKpiOpenApi();
@@ -69,20 +65,11 @@ app.UseMiddleware<IdempotencyMiddleware>();
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
 // Swagger UI is for people trying the API: off in Production unless OpenApi:SwaggerUi is true (the document stays served).
 if (!app.Environment.IsProduction() || app.Configuration.GetValue<bool>("OpenApi:SwaggerUi"))
-    app.UseSwaggerUI(o => o.SwaggerEndpoint(OpenApi.DocumentPath, "B2B KPI API v1"));
+    app.UseSwaggerUI(o => o.SwaggerEndpoint(KpiOpenApi.DocumentPath, "B2B KPI API v1"));
 app.MapApiReference();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-
-var v1 = app.MapGroup("/v1");
-v1.MapTenants();
-var tenantApi = v1.MapGroup("").RequireTenantKey().RequireRateLimiting(RateLimits.PerTenant);
-tenantApi.MapClients();
-tenantApi.MapContracts();
-tenantApi.MapLeads();
-tenantApi.MapSurveys();
-tenantApi.MapCosts();
-tenantApi.MapKpis();
+app.UseKpiEndpoints(); // every /v1 operation: Features/*/<Operation>.cs
 
 B2BKpiApi.Hosting.StartupReport.LogConfiguration(app);
 await Database.MigrateAsync(app.Services);

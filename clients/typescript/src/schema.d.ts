@@ -921,8 +921,8 @@ export interface components {
             change?: number | null;
             benchmark: components["schemas"]["BenchmarkComparisonResponse"];
         };
-        /** @enum {string} */
-        LeadOutcome: "won" | "lost";
+        /** @enum {string|null} */
+        LeadOutcome: "won" | "lost" | null;
         /**
          * @example {
          *       "externalId": "hs-deal-981",
@@ -1036,8 +1036,8 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @enum {string} */
-        RespondentRole: "economic-buyer" | "technical-buyer" | "user" | "gatekeeper" | "other";
+        /** @enum {string|null} */
+        RespondentRole: "economic-buyer" | "technical-buyer" | "user" | "gatekeeper" | "other" | null;
         RotateTenantKeyResponse: {
             /** Format: uuid */
             id: string;
@@ -1049,7 +1049,7 @@ export interface components {
             /** Format: int32 */
             minimum: number;
             isSmall: boolean;
-        };
+        } | null;
         /**
          * @description The calendar unit of a series' points.
          * @enum {string}

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using B2BKpiApi.Common;
 using B2BKpiApi.Features.Kpis;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Caching.Hybrid;

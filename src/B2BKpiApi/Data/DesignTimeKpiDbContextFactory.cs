@@ -1,4 +1,3 @@
-using B2BKpiApi.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using B2BKpiApi.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;

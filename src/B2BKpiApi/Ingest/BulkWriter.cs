@@ -1,5 +1,4 @@
 using System.Data.Common;
-using B2BKpiApi.Common;
 using B2BKpiApi.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

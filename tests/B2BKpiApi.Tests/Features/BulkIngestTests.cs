@@ -197,7 +197,7 @@ public sealed class BulkIngestTests(ApiFactory factory) : IClassFixture<ApiFacto
         };
         using (var scope = factory.Services.CreateScope())
         {
-            scope.ServiceProvider.GetRequiredService<B2BKpiApi.Common.TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
+            scope.ServiceProvider.GetRequiredService<B2BKpiApi.Tenancy.TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
             var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
             var transaction = await db.Database.BeginTransactionAsync();
             await using var session = new BulkSession<Cost>(db, transaction, new EfBulkUpsert<Cost>(db, BulkTable<Cost>.For(db.Model)),

@@ -1,4 +1,4 @@
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Data;
 using B2BKpiApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Text.RegularExpressions;
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -220,7 +220,7 @@ public sealed class FactsQuery(KpiDbContext db)
                 withArr ? arr.CohortArrAtStart(p) : 0m,
                 withArr ? arr.CohortArrAtEnd(p) : 0m,
                 signed ? signedCount[p] : 0,
-                signed ? Common.Money.FromMinor(signedValue[p]) : 0m,
+                signed ? Money.FromMinor(signedValue[p]) : 0m,
                 signed ? signingClients[p] : 0);
         }).ToArray();
     }
@@ -237,7 +237,7 @@ public sealed class FactsQuery(KpiDbContext db)
                 sums[p, (int)row.Category] += row.Amount;
         return Enumerable.Range(0, grid.Periods.Count).Select(p =>
         {
-            decimal Of(CostCategory category) => Common.Money.FromMinor(sums[p, (int)category]);
+            decimal Of(CostCategory category) => Money.FromMinor(sums[p, (int)category]);
             return new CostFacts(Of(CostCategory.Cogs), Of(CostCategory.DirectLabor), Of(CostCategory.Sales), Of(CostCategory.Marketing),
                 Of(CostCategory.Overhead));
         }).ToArray();
@@ -316,9 +316,9 @@ public sealed class FactsQuery(KpiDbContext db)
         }).SingleOrDefaultAsync(ct);
         if (row is null)
             return grid.Periods.Select(_ => new LeadFacts(0, 0, 0, 0, 0, 0m, 0, 0)).ToArray();
-        var first = new LeadFacts(row.QualifiedA, row.CreatedA, row.ConvertedA, row.WonA, row.LostA, Common.Money.FromMinor(row.WonValueA),
+        var first = new LeadFacts(row.QualifiedA, row.CreatedA, row.ConvertedA, row.WonA, row.LostA, Money.FromMinor(row.WonValueA),
             row.WonDaysA, row.OpenA);
-        var second = new LeadFacts(row.QualifiedB, row.CreatedB, row.ConvertedB, row.WonB, row.LostB, Common.Money.FromMinor(row.WonValueB),
+        var second = new LeadFacts(row.QualifiedB, row.CreatedB, row.ConvertedB, row.WonB, row.LostB, Money.FromMinor(row.WonValueB),
             row.WonDaysB, row.OpenB);
         return grid.Periods.Count == 1 ? [first] : [first, second];
     }
@@ -373,6 +373,6 @@ public sealed class FactsQuery(KpiDbContext db)
             }
         }
         return Enumerable.Range(0, n).Select(p => new LeadFacts(qualified[p], created[p], converted[p], won[p], lost[p],
-            Common.Money.FromMinor(wonValue[p]), wonDays[p], (int)open.On(grid.ToIndex(p)))).ToArray();
+            Money.FromMinor(wonValue[p]), wonDays[p], (int)open.On(grid.ToIndex(p)))).ToArray();
     }
 }

@@ -1,31 +1,40 @@
 using System.ComponentModel;
-using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace B2BKpiApi.Features.Kpis;
 
-public static class GetKpiSeries
+/// <summary>GET /v1/kpis/{id}/series: one KPI per calendar month, quarter or year of the period.</summary>
+public sealed class GetKpiSeries(KpiEngine engine, IOptions<KpiOptions> options)
+    : Endpoint<KpiQuery, Results<Ok<GetKpiSeries.Response>, ValidationProblem, ProblemHttpResult>>
 {
-    public sealed record Response(string Kpi, int DefinitionVersion, string Interval, PeriodResponse Period, IReadOnlyList<KpiResultResponse> Points);
+    public new sealed record Response(string Kpi, int DefinitionVersion, string Interval, PeriodResponse Period, IReadOnlyList<KpiResultResponse> Points);
 
-    public static void Map(RouteGroupBuilder kpis) =>
-        kpis.MapGet("/{id}/series", Handle)
-            .WithName(nameof(GetKpiSeries))
+    public override void Configure()
+    {
+        Get("kpis/{id}/series");
+        Group<TenantApi>();
+        RequestBinder(new RequestBinder<KpiQuery>(BindingSource.QueryParams));
+        Description(b => b.TenantOperation(new Action<string, KpiQuery, string?>(Signature))
+            .WithTags("Kpis").WithName(nameof(GetKpiSeries))
             .WithSummary("One KPI per month, quarter or year")
             .WithDescription("Splits the period at calendar month, quarter or year boundaries (the first and last points are clipped " +
                              "to the period) and gives the same result as GET /v1/kpis/{id} for each part.")
+            .Produces<Response>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .Validate<KpiQuery>();
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+    }
 
-    private static async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> Handle(
-        string id, [AsParameters] KpiQuery query,
-        [FromQuery(Name = "interval"), Description("month, quarter or year.")] string? interval,
-        KpiEngine engine, IOptions<KpiOptions> options, CancellationToken ct)
+    private static void Signature(string id, [AsParameters] KpiQuery query,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "interval"), Description("month, quarter or year.")] string? interval) { }
+
+    public override async Task<Results<Ok<Response>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
+        var id = Route<string>("id")!;
+        var interval = Query<string>("interval", isRequired: false);
         if (!KpiCatalog.TryGet(id, out var definition))
             return GetKpi.UnknownKpi(id);
         if (ParseInterval(interval) is not { } unit)

@@ -1,27 +1,35 @@
-using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
+using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Kpis;
 
-public static class GetScorecard
+/// <summary>GET /v1/scorecard: every KPI for a period, grouped by balanced-scorecard perspective.</summary>
+public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpoint<KpiQuery, Ok<GetScorecard.Response>>
 {
     public sealed record PerspectiveResponse(string Perspective, IReadOnlyList<KpiResultResponse> Kpis);
 
-    public sealed record Response(PeriodResponse Period, string Currency, string Industry, IReadOnlyList<PerspectiveResponse> Perspectives);
+    public new sealed record Response(PeriodResponse Period, string Currency, string Industry, IReadOnlyList<PerspectiveResponse> Perspectives);
 
-    public static void Map(RouteGroupBuilder v1) =>
-        v1.MapGet("/scorecard", Handle)
-            .WithTags("Kpis")
-            .WithName(nameof(GetScorecard))
+    public override void Configure()
+    {
+        Get("scorecard");
+        Group<TenantApi>();
+        RequestBinder(new RequestBinder<KpiQuery>(BindingSource.QueryParams));
+        Description(b => b.TenantOperation(new Action<KpiQuery>(Signature))
+            .WithTags("Kpis").WithName(nameof(GetScorecard))
             .WithSummary("Every KPI for a period, by balanced-scorecard perspective")
             .WithDescription("The one call a dashboard makes: every KPI of the catalog with its inputs, trend and benchmark verdict, " +
                              "grouped by perspective (financial, customer, internal-process, learning-growth). " +
                              "It runs a fixed handful of aggregate queries for the period and its previous period.")
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .Validate<KpiQuery>();
+            .Produces<Response>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
+    }
 
-    private static async Task<Ok<Response>> Handle([AsParameters] KpiQuery query, KpiEngine engine, TenantContext tenant, CancellationToken ct)
+    private static void Signature([AsParameters] KpiQuery query) { }
+
+    public override async Task<Ok<Response>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
         var results = await engine.ComputeAllAsync(query.Period, query.Filter, ct);
         var byId = KpiCatalog.All.Zip(results).ToList();

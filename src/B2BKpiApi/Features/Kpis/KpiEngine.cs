@@ -1,4 +1,3 @@
-using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
 using Microsoft.Extensions.Options;
 

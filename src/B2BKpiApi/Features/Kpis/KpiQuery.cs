@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -30,8 +29,8 @@ public sealed class KpiOptions
 
 /// <summary>The period and optional filters of every KPI read.</summary>
 public sealed record KpiQuery(
-    [property: FromQuery(Name = "from"), Description("First day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? FromDate,
-    [property: FromQuery(Name = "to"), Description("Last day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? ToDate,
+    [property: FromQuery(Name = "from"), FastEndpoints.BindFrom("from"), Description("First day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? FromDate,
+    [property: FromQuery(Name = "to"), FastEndpoints.BindFrom("to"), Description("Last day of the period, inclusive (YYYY-MM-DD). Required.")] IsoDate? ToDate,
     [property: FromQuery(Name = "industry"), Description("Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.")] string? Industry,
     [property: FromQuery(Name = "segment"), Description("Only clients of this segment (case-insensitive); applies like industry.")] string? Segment,
     [property: FromQuery(Name = "source"), Description("Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.")] string? Source)
@@ -45,7 +44,7 @@ public sealed record KpiQuery(
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    public sealed class Validator : AbstractValidator<KpiQuery>
+    public sealed class Validator : FastEndpoints.Validator<KpiQuery>
     {
         public Validator(IOptions<KpiOptions> options)
         {

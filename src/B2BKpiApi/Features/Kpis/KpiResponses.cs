@@ -1,4 +1,3 @@
-using B2BKpiApi.Common;
 using B2BKpiApi.Metrics;
 
 namespace B2BKpiApi.Features.Kpis;

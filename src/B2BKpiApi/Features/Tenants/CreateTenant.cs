@@ -1,15 +1,17 @@
-using B2BKpiApi.Common;
 using B2BKpiApi.Data;
+using B2BKpiApi.Features.Resources;
+using FastEndpoints;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Tenants;
 
-public static class CreateTenant
+/// <summary>POST /v1/tenants (operator key): a new tenant and its API key, shown only here.</summary>
+public sealed class CreateTenant(KpiDbContext db, TimeProvider clock) : JsonBodyEndpoint<CreateTenant.Request, Created<CreateTenant.Response>>
 {
     public sealed record Request(string? Name, string? Industry, string? Currency);
 
-    public sealed class Validator : AbstractValidator<Request>
+    public sealed class Validator : Validator<Request>
     {
         public Validator()
         {
@@ -21,17 +23,26 @@ public static class CreateTenant
     }
 
     /// <summary>The new tenant and its API key. The key is shown only here: only its hash is stored.</summary>
-    public sealed record Response(Guid Id, string Name, string Industry, string Currency, DateTime CreatedAt, string ApiKey);
+    public new sealed record Response(Guid Id, string Name, string Industry, string Currency, DateTime CreatedAt, string ApiKey);
 
-    public static void Map(RouteGroupBuilder tenants) =>
-        tenants.MapPost("/", Handle)
-            .WithName(nameof(CreateTenant))
+    public override void Configure()
+    {
+        Post("tenants");
+        Group<OperatorApi>();
+        AcceptJsonBodyOnly();
+        Description(b => b.OperatorOperation(new Action<Request>(Signature))
+            .WithTags("Tenants").WithName(nameof(CreateTenant))
             .WithSummary("Create a tenant and its API key (operator key)")
             .WithDescription("Needs the operator key from Auth:AdminApiKey in X-Api-Key. The answer holds the tenant's apiKey: " +
                              "it is shown once and stored only as a hash, so keep it.")
-            .Validate<Request>();
+            .Accepts<Request>("application/json")
+            .Produces<Response>(StatusCodes.Status201Created)
+            .ProducesValidationProblem());
+    }
 
-    private static async Task<Created<Response>> Handle(Request request, KpiDbContext db, TimeProvider clock, CancellationToken ct)
+    private static void Signature(Request request) { }
+
+    public override async Task<Created<Response>> ExecuteAsync(Request request, CancellationToken ct)
     {
         var key = ApiKeys.Create();
         var tenant = new Tenant

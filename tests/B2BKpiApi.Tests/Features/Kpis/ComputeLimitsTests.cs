@@ -1,6 +1,7 @@
+using B2BKpiApi.Validation;
 using System.Data.Common;
 using System.Net;
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using B2BKpiApi.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Metrics;
 using B2BKpiApi.Metrics.Reference;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Data;
 using B2BKpiApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using B2BKpiApi.Common;
+using B2BKpiApi.Tenancy;
 using B2BKpiApi.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;

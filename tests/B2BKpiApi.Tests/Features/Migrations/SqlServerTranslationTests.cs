@@ -62,7 +62,7 @@ public sealed class SqlServerTranslationTests(SqlServerApiFactory factory) : ICl
     [MemberData(nameof(Resources))]
     public async Task The_list_read_and_export_queries_of_a_resource_translate_to_TSql(string resource, string table)
     {
-        var cursor = Common.Cursors.Encode(Guid.CreateVersion7());
+        var cursor = B2BKpiApi.Paging.Cursors.Encode(Guid.CreateVersion7());
 
         foreach (var url in new[] { $"/v1/{resource}", $"/v1/{resource}?limit=200&from=2025-01-01&to=2025-12-31&cursor={cursor}" })
         {

@@ -1,0 +1,56 @@
+using B2BKpiApi.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace B2BKpiApi.Features.Resources;
+
+/// <summary>How a save ended when another request may have got there first.</summary>
+public enum Saved { Yes, DuplicateExternalId, ChangedMeanwhile, ReferenceBroken }
+
+/// <summary>The existence and conflict rules every resource operation shares (shape rules are in the validators).</summary>
+public static class ResourceChecks
+{
+    public const string NoSuchClient = "No client with this id belongs to the tenant.";
+
+    public static async Task<ValidationProblem?> MissingClient<TEntity>(KpiDbContext db, IResourceRequest<TEntity> request, CancellationToken ct) =>
+        request.ReferencedClientId is { } clientId && !await db.Clients.AnyAsync(c => c.Id == clientId, ct)
+            ? Problems.Invalid("clientId", NoSuchClient)
+            : null;
+
+    /// <summary>The positions of the items that name a client the tenant does not have.</summary>
+    public static async Task<List<int>> MissingClients<TEntity>(KpiDbContext db, IReadOnlyList<IResourceRequest<TEntity>> items, CancellationToken ct)
+    {
+        var clientIds = items.Select(r => r.ReferencedClientId).OfType<Guid>().Distinct().ToList();
+        if (clientIds.Count == 0)
+            return [];
+        var known = (await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        return Enumerable.Range(0, items.Count).Where(i => items[i].ReferencedClientId is { } id && !known.Contains(id)).ToList();
+    }
+
+    public static ProblemHttpResult ExternalIdTaken(string? externalId) =>
+        Problems.Conflict($"The externalId '{externalId}' is already used by another record of this kind; " +
+                          "use PUT on that record, or the batch endpoint to upsert by externalId.");
+
+    public static ProblemHttpResult ChangedMeanwhile() =>
+        Problems.Conflict("Another request changed or deleted this record at the same time; read it again and retry.");
+
+    /// <summary>Saves, and says which race was lost when another request got there first.</summary>
+    public static async Task<Saved> TrySave(KpiDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return Saved.Yes;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            return Saved.ChangedMeanwhile;
+        }
+        catch (DbUpdateException e) when (Database.IsUniqueViolation(e) || Database.IsForeignKeyViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return Database.IsUniqueViolation(e) ? Saved.DuplicateExternalId : Saved.ReferenceBroken;
+        }
+    }
+}
