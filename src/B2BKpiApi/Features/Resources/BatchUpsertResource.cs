@@ -9,7 +9,7 @@ namespace B2BKpiApi.Features.Resources;
 /// <summary>POST /v1/{resource}/batch: creates or updates up to 1,000 records by externalId, all or nothing.</summary>
 public abstract class BatchUpsertResource<TEntity, TRequest, TResponse>(
     ResourceDefinition<TEntity, TRequest, TResponse> def, KpiDbContext db, IValidator<TRequest> validator)
-    : JsonBodyEndpoint<BatchRequest<TRequest>, Results<Ok<BatchResponse<TResponse>>, ValidationProblem>>
+    : JsonBodyEndpoint<BatchRequest<TRequest>, Results<Ok<BatchResponse<TResponse>>, ValidationProblem, ProblemHttpResult>>
     where TEntity : TenantOwned, new()
     where TRequest : class, IResourceRequest<TEntity>
 {
@@ -22,15 +22,17 @@ public abstract class BatchUpsertResource<TEntity, TRequest, TResponse>(
             .WithTags(def.Plural).WithName($"BatchUpsert{def.Plural}")
             .WithSummary($"Create or update up to {BatchLimits.MaxItems} {def.Plural.ToLowerInvariant()} by externalId")
             .WithDescription("All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant " +
-                             "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.")
+                             "already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. " +
+                             ResourceChecks.LostRaceRule)
             .Accepts<BatchRequest<TRequest>>("application/json")
             .Produces<BatchResponse<TResponse>>()
-            .ProducesValidationProblem());
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict));
     }
 
     private static void Signature(BatchRequest<TRequest> request) { }
 
-    public override async Task<Results<Ok<BatchResponse<TResponse>>, ValidationProblem>> ExecuteAsync(
+    public override async Task<Results<Ok<BatchResponse<TResponse>>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(
         BatchRequest<TRequest> batch, CancellationToken ct)
     {
         if (batch.Items is not { Count: > 0 and <= BatchLimits.MaxItems } items)
@@ -64,7 +66,7 @@ public abstract class BatchUpsertResource<TEntity, TRequest, TResponse>(
         // One transaction: the whole batch lands or none of it does.
         var saved = ResourceUpsert.ToEntities<TEntity, TRequest>(valid);
         if (await Resolve<BulkWriter>().UpsertAsync(saved, ct) is not { } created)
-            return Problems.Invalid("items", "Another request changed these externalIds at the same time; retry the batch.");
+            return ResourceChecks.LostRace(HttpContext.Response, "batch");
         Observability.KpiMetrics.RecordImportedRows(def.Plural.ToLowerInvariant(), "batch", saved.Count);
         return TypedResults.Ok(new BatchResponse<TResponse>(created, saved.Count - created, saved.Select(def.ToResponse).ToList()));
     }

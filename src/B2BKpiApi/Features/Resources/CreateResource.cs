@@ -20,7 +20,7 @@ public abstract class CreateResource<TEntity, TRequest, TResponse>(
         Description(b => b.TenantOperation(new Action<TRequest>(Signature))
             .WithTags(def.Plural).WithName($"Create{def.Singular}").WithSummary($"Create a {def.Noun}")
             .WithDescription($"Stores a new {def.Noun} for the calling tenant and answers 201 with its Location. " +
-                             "An externalId already used by another of the tenant's records is a 409.")
+                             "An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.")
             .Accepts<TRequest>("application/json")
             .Produces<TResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
@@ -45,6 +45,7 @@ public abstract class CreateResource<TEntity, TRequest, TResponse>(
             case Saved.ReferenceBroken: return Problems.Invalid("clientId", ResourceChecks.NoSuchClient);
             case Saved.ChangedMeanwhile: return ResourceChecks.ChangedMeanwhile();
         }
+        EntityTags.Stamp(HttpContext.Response, entity);
         return TypedResults.Created($"/v1/{def.Route}/{entity.Id}", def.ToResponse(entity));
     }
 }

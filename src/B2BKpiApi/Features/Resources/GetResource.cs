@@ -18,7 +18,8 @@ public abstract class GetResource<TEntity, TRequest, TResponse>(
         Group<TenantApi>();
         Description(b => b.TenantOperation(new Action<Guid>(Signature))
             .WithTags(def.Plural).WithName($"Get{def.Singular}").WithSummary($"Read a {def.Noun}")
-            .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist.")
+            .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision " +
+                             "of the record: send it back in `If-Match` to update or delete only what was read.")
             .Produces<TResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound));
     }
@@ -29,6 +30,9 @@ public abstract class GetResource<TEntity, TRequest, TResponse>(
     {
         var id = Route<Guid>("id");
         var entity = await def.Set(db).AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
-        return entity is null ? Problems.NotFound(def.Noun) : TypedResults.Ok(def.ToResponse(entity));
+        if (entity is null)
+            return Problems.NotFound(def.Noun);
+        EntityTags.Stamp(HttpContext.Response, entity);
+        return TypedResults.Ok(def.ToResponse(entity));
     }
 }

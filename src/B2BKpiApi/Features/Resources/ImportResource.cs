@@ -35,10 +35,11 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
                              "column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. " +
                              $"Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. " +
                              $"All or nothing, up to {MaxImportRows:N0} rows, read as a stream: a refusal names each bad row by its line " +
-                             "in the file (`rows[7].score`; the header is line 1) and stores nothing.")
+                             "in the file (`rows[7].score`; the header is line 1) and stores nothing. " + ResourceChecks.LostRaceRule)
             .Accepts<string>(CsvFormat.MediaType)
             .Produces<ImportResponse>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType));
     }
 
@@ -75,6 +76,7 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var chunk = new List<(long Line, TRequest Item)>(ImportChunk);
         int count = 0, created = 0, updated = 0;
+        var lostRace = false;
         await using var session = await Resolve<BulkWriter>().BeginAsync<TEntity>(ct);
 
         async Task Flush()
@@ -91,7 +93,8 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
                 }
                 else
                 {
-                    Fail("rows", ["Another request changed these externalIds at the same time; retry the import."]);
+                    lostRace = true;
+                    errorCount++; // stop writing; the answer is a retryable 409, not a list of bad rows
                 }
             }
             chunk.Clear();
@@ -125,6 +128,8 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
         if (errorCount == 0 && chunk.Count > 0)
             await Flush();
 
+        if (lostRace && errors.Count == 0)
+            return ResourceChecks.LostRace(HttpContext.Response, "import");
         if (errorCount > 0)
             return TypedResults.ValidationProblem(errors, detail: errorCount > errors.Count
                 ? $"{errorCount} problems; the first {errors.Count} are listed. Nothing was stored."

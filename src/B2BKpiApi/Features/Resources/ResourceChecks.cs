@@ -31,6 +31,20 @@ public static class ResourceChecks
         Problems.Conflict($"The externalId '{externalId}' is already used by another record of this kind; " +
                           "use PUT on that record, or the batch endpoint to upsert by externalId.");
 
+    /// <summary>Seconds a caller that lost a write race is asked to wait before it sends the same request again.</summary>
+    public const int LostRaceRetryAfterSeconds = 1;
+
+    public const string LostRaceRule = "Writers of one tenant are serialized; should another request still win a race for the same " +
+                                       "records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.";
+
+    /// <summary>A conflict with a concurrent request, not a fault of the request: 409 with Retry-After, retryable as it is.</summary>
+    public static ProblemHttpResult LostRace(HttpResponse response, string what)
+    {
+        response.Headers.RetryAfter = LostRaceRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Conflict($"Another request changed these records at the same time; nothing of this {what} was stored. " +
+                                 $"Send the same {what} again after {LostRaceRetryAfterSeconds} second.");
+    }
+
     public static ProblemHttpResult ChangedMeanwhile() =>
         Problems.Conflict("Another request changed or deleted this record at the same time; read it again and retry.");
 
