@@ -53,6 +53,7 @@ public static class KpiOpenApi
             options.OperationFilter<KpiParametersOperationFilter>();
             options.OperationFilter<IdempotencyKeyOperationFilter>();
             options.OperationFilter<CsvExportOperationFilter>();
+            options.OperationFilter<EntityTagOperationFilter>();
             // Money is exact: generated C# clients should use decimal, not double.
             options.MapType<IsoDate>(() => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" });
             options.MapType<decimal>(() => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal" });

@@ -27,7 +27,8 @@ public abstract class BatchUpsertResource<TEntity, TRequest, TResponse>(
             .Accepts<BatchRequest<TRequest>>("application/json")
             .Produces<BatchResponse<TResponse>>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict));
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new OpenApi.AnswersRetryableConflict()));
     }
 
     private static void Signature(BatchRequest<TRequest> request) { }

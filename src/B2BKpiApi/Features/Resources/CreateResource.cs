@@ -23,6 +23,7 @@ public abstract class CreateResource<TEntity, TRequest, TResponse>(
                              "An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.")
             .Accepts<TRequest>("application/json")
             .Produces<TResponse>(StatusCodes.Status201Created)
+            .WithMetadata(new OpenApi.AnswersEntityTag())
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict));
     }

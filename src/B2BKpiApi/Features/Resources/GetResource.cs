@@ -21,6 +21,7 @@ public abstract class GetResource<TEntity, TRequest, TResponse>(
             .WithDescription("Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision " +
                              "of the record: send it back in `If-Match` to update or delete only what was read.")
             .Produces<TResponse>()
+            .WithMetadata(new OpenApi.AnswersEntityTag())
             .ProducesProblem(StatusCodes.Status404NotFound));
     }
 

@@ -40,6 +40,7 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
             .Produces<ImportResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithMetadata(new OpenApi.AnswersRetryableConflict())
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType));
     }
 

@@ -24,6 +24,7 @@ public abstract class ReplaceResource<TEntity, TRequest, TResponse>(
                              "without it the last writer wins. The `ETag` header identifies the stored revision.")
             .Accepts<TRequest>("application/json")
             .Produces<TResponse>()
+            .WithMetadata(new OpenApi.AnswersEntityTag())
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
