@@ -35,7 +35,7 @@ namespace B2BKpiApi.Client
         /// Create a client
         /// </summary>
         /// <remarks>
-        /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -62,7 +62,7 @@ namespace B2BKpiApi.Client
         /// Read a client
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -74,31 +74,33 @@ namespace B2BKpiApi.Client
         /// Replace a client
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Delete a client
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create or update up to 1000 clients by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -110,7 +112,7 @@ namespace B2BKpiApi.Client
         /// Import clients from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -122,7 +124,7 @@ namespace B2BKpiApi.Client
         /// Create a contract
         /// </summary>
         /// <remarks>
-        /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -149,7 +151,7 @@ namespace B2BKpiApi.Client
         /// Read a contract
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -161,31 +163,33 @@ namespace B2BKpiApi.Client
         /// Replace a contract
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Delete a contract
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create or update up to 1000 contracts by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -197,7 +201,7 @@ namespace B2BKpiApi.Client
         /// Import contracts from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -209,7 +213,7 @@ namespace B2BKpiApi.Client
         /// Create a cost
         /// </summary>
         /// <remarks>
-        /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -236,7 +240,7 @@ namespace B2BKpiApi.Client
         /// Read a cost
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -248,31 +252,33 @@ namespace B2BKpiApi.Client
         /// Replace a cost
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Delete a cost
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create or update up to 1000 costs by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -284,7 +290,7 @@ namespace B2BKpiApi.Client
         /// Import costs from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -369,7 +375,7 @@ namespace B2BKpiApi.Client
         /// Create a lead
         /// </summary>
         /// <remarks>
-        /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -396,7 +402,7 @@ namespace B2BKpiApi.Client
         /// Read a lead
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -408,31 +414,33 @@ namespace B2BKpiApi.Client
         /// Replace a lead
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Delete a lead
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create or update up to 1000 leads by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -444,7 +452,7 @@ namespace B2BKpiApi.Client
         /// Import leads from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -456,7 +464,7 @@ namespace B2BKpiApi.Client
         /// Create a survey
         /// </summary>
         /// <remarks>
-        /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -483,7 +491,7 @@ namespace B2BKpiApi.Client
         /// Read a survey
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -495,31 +503,33 @@ namespace B2BKpiApi.Client
         /// Replace a survey
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Delete a survey
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
         /// Create or update up to 1000 surveys by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -531,7 +541,7 @@ namespace B2BKpiApi.Client
         /// Import surveys from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -614,7 +624,7 @@ namespace B2BKpiApi.Client
         /// Create a client
         /// </summary>
         /// <remarks>
-        /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -881,7 +891,7 @@ namespace B2BKpiApi.Client
         /// Read a client
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -993,12 +1003,13 @@ namespace B2BKpiApi.Client
         /// Replace a client
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ClientResponse> ReplaceClientAsync(System.Guid id, ClientRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1012,6 +1023,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -1098,6 +1112,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -1132,12 +1156,13 @@ namespace B2BKpiApi.Client
         /// Delete a client
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+        /// Answers 204. Another tenant's id answers 404; a record that others still name answers 409. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task DeleteClientAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1148,6 +1173,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -1214,6 +1242,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -1248,7 +1286,7 @@ namespace B2BKpiApi.Client
         /// Create or update up to 1000 clients by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -1339,7 +1377,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -1386,7 +1424,7 @@ namespace B2BKpiApi.Client
         /// Import clients from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -1477,7 +1515,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 415)
@@ -1534,7 +1572,7 @@ namespace B2BKpiApi.Client
         /// Create a contract
         /// </summary>
         /// <remarks>
-        /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -1801,7 +1839,7 @@ namespace B2BKpiApi.Client
         /// Read a contract
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -1913,12 +1951,13 @@ namespace B2BKpiApi.Client
         /// Replace a contract
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ContractResponse> ReplaceContractAsync(System.Guid id, ContractRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -1932,6 +1971,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -2018,6 +2060,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -2052,12 +2104,13 @@ namespace B2BKpiApi.Client
         /// Delete a contract
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task DeleteContractAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2068,6 +2121,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -2124,6 +2180,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -2158,7 +2224,7 @@ namespace B2BKpiApi.Client
         /// Create or update up to 1000 contracts by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -2249,7 +2315,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -2296,7 +2362,7 @@ namespace B2BKpiApi.Client
         /// Import contracts from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -2387,7 +2453,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 415)
@@ -2444,7 +2510,7 @@ namespace B2BKpiApi.Client
         /// Create a cost
         /// </summary>
         /// <remarks>
-        /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -2711,7 +2777,7 @@ namespace B2BKpiApi.Client
         /// Read a cost
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -2823,12 +2889,13 @@ namespace B2BKpiApi.Client
         /// Replace a cost
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<CostResponse> ReplaceCostAsync(System.Guid id, CostRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2842,6 +2909,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -2928,6 +2998,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -2962,12 +3042,13 @@ namespace B2BKpiApi.Client
         /// Delete a cost
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task DeleteCostAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -2978,6 +3059,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -3034,6 +3118,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -3068,7 +3162,7 @@ namespace B2BKpiApi.Client
         /// Create or update up to 1000 costs by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -3159,7 +3253,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -3206,7 +3300,7 @@ namespace B2BKpiApi.Client
         /// Import costs from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -3297,7 +3391,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 415)
@@ -4034,7 +4128,7 @@ namespace B2BKpiApi.Client
         /// Create a lead
         /// </summary>
         /// <remarks>
-        /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -4301,7 +4395,7 @@ namespace B2BKpiApi.Client
         /// Read a lead
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -4413,12 +4507,13 @@ namespace B2BKpiApi.Client
         /// Replace a lead
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -4432,6 +4527,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -4518,6 +4616,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4552,12 +4660,13 @@ namespace B2BKpiApi.Client
         /// Delete a lead
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task DeleteLeadAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -4568,6 +4677,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -4624,6 +4736,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -4658,7 +4780,7 @@ namespace B2BKpiApi.Client
         /// Create or update up to 1000 leads by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -4749,7 +4871,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -4796,7 +4918,7 @@ namespace B2BKpiApi.Client
         /// Import leads from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -4887,7 +5009,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 415)
@@ -4944,7 +5066,7 @@ namespace B2BKpiApi.Client
         /// Create a survey
         /// </summary>
         /// <remarks>
-        /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+        /// Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -5211,7 +5333,7 @@ namespace B2BKpiApi.Client
         /// Read a survey
         /// </summary>
         /// <remarks>
-        /// Another tenant's id answers 404, exactly like an id that does not exist.
+        /// Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <returns>OK</returns>
@@ -5323,12 +5445,13 @@ namespace B2BKpiApi.Client
         /// Replace a survey
         /// </summary>
         /// <remarks>
-        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+        /// Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<SurveyResponse> ReplaceSurveyAsync(System.Guid id, SurveyRequest body, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5342,6 +5465,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
                     var content_ = new System.Net.Http.ByteArrayContent(json_);
                     content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
@@ -5428,6 +5554,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -5462,12 +5598,13 @@ namespace B2BKpiApi.Client
         /// Delete a survey
         /// </summary>
         /// <remarks>
-        /// Answers 204. Another tenant's id answers 404.
+        /// Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
+        /// <param name="if_Match">Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins.</param>
         /// <returns>No Content</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task DeleteSurveyAsync(System.Guid id, string? if_Match = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -5478,6 +5615,9 @@ namespace B2BKpiApi.Client
             {
                 using (var request_ = new System.Net.Http.HttpRequestMessage())
                 {
+
+                    if (if_Match != null)
+                        request_.Headers.TryAddWithoutValidation("If-Match", ConvertToString(if_Match, System.Globalization.CultureInfo.InvariantCulture));
                     request_.Method = new System.Net.Http.HttpMethod("DELETE");
 
                     var urlBuilder_ = new System.Text.StringBuilder();
@@ -5534,6 +5674,16 @@ namespace B2BKpiApi.Client
                             throw new ApiException<ProblemDetails>("Not Found", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
+                        if (status_ == 412)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Precondition Failed", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
                         if (status_ == 429)
                         {
                             var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
@@ -5568,7 +5718,7 @@ namespace B2BKpiApi.Client
         /// Create or update up to 1000 surveys by externalId
         /// </summary>
         /// <remarks>
-        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+        /// All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -5659,7 +5809,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 422)
@@ -5706,7 +5856,7 @@ namespace B2BKpiApi.Client
         /// Import surveys from CSV
         /// </summary>
         /// <remarks>
-        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+        /// Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>OK</returns>
@@ -5797,7 +5947,7 @@ namespace B2BKpiApi.Client
                             {
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After).", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 415)

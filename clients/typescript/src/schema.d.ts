@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Create a client
-         * @description Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+         * @description Stores a new client for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
          */
         post: operations["CreateClient"];
         delete?: never;
@@ -37,18 +37,18 @@ export interface paths {
         };
         /**
          * Read a client
-         * @description Another tenant's id answers 404, exactly like an id that does not exist.
+         * @description Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
          */
         get: operations["GetClient"];
         /**
          * Replace a client
-         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
          */
         put: operations["ReplaceClient"];
         post?: never;
         /**
          * Delete a client
-         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409.
+         * @description Answers 204. Another tenant's id answers 404; a record that others still name answers 409. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
          */
         delete: operations["DeleteClient"];
         options?: never;
@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 1000 clients by externalId
-         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["BatchUpsertClients"];
         delete?: never;
@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * Import clients from CSV
-         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["ImportClients"];
         delete?: never;
@@ -111,7 +111,7 @@ export interface paths {
         put?: never;
         /**
          * Create a contract
-         * @description Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+         * @description Stores a new contract for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
          */
         post: operations["CreateContract"];
         delete?: never;
@@ -129,18 +129,18 @@ export interface paths {
         };
         /**
          * Read a contract
-         * @description Another tenant's id answers 404, exactly like an id that does not exist.
+         * @description Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
          */
         get: operations["GetContract"];
         /**
          * Replace a contract
-         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
          */
         put: operations["ReplaceContract"];
         post?: never;
         /**
          * Delete a contract
-         * @description Answers 204. Another tenant's id answers 404.
+         * @description Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
          */
         delete: operations["DeleteContract"];
         options?: never;
@@ -159,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 1000 contracts by externalId
-         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["BatchUpsertContracts"];
         delete?: never;
@@ -179,7 +179,7 @@ export interface paths {
         put?: never;
         /**
          * Import contracts from CSV
-         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["ImportContracts"];
         delete?: never;
@@ -203,7 +203,7 @@ export interface paths {
         put?: never;
         /**
          * Create a cost
-         * @description Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+         * @description Stores a new cost for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
          */
         post: operations["CreateCost"];
         delete?: never;
@@ -221,18 +221,18 @@ export interface paths {
         };
         /**
          * Read a cost
-         * @description Another tenant's id answers 404, exactly like an id that does not exist.
+         * @description Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
          */
         get: operations["GetCost"];
         /**
          * Replace a cost
-         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
          */
         put: operations["ReplaceCost"];
         post?: never;
         /**
          * Delete a cost
-         * @description Answers 204. Another tenant's id answers 404.
+         * @description Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
          */
         delete: operations["DeleteCost"];
         options?: never;
@@ -251,7 +251,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 1000 costs by externalId
-         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["BatchUpsertCosts"];
         delete?: never;
@@ -271,7 +271,7 @@ export interface paths {
         put?: never;
         /**
          * Import costs from CSV
-         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["ImportCosts"];
         delete?: never;
@@ -395,7 +395,7 @@ export interface paths {
         put?: never;
         /**
          * Create a lead
-         * @description Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+         * @description Stores a new lead for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
          */
         post: operations["CreateLead"];
         delete?: never;
@@ -413,18 +413,18 @@ export interface paths {
         };
         /**
          * Read a lead
-         * @description Another tenant's id answers 404, exactly like an id that does not exist.
+         * @description Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
          */
         get: operations["GetLead"];
         /**
          * Replace a lead
-         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
          */
         put: operations["ReplaceLead"];
         post?: never;
         /**
          * Delete a lead
-         * @description Answers 204. Another tenant's id answers 404.
+         * @description Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
          */
         delete: operations["DeleteLead"];
         options?: never;
@@ -443,7 +443,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 1000 leads by externalId
-         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["BatchUpsertLeads"];
         delete?: never;
@@ -463,7 +463,7 @@ export interface paths {
         put?: never;
         /**
          * Import leads from CSV
-         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["ImportLeads"];
         delete?: never;
@@ -487,7 +487,7 @@ export interface paths {
         put?: never;
         /**
          * Create a survey
-         * @description Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409.
+         * @description Stores a new survey for the calling tenant and answers 201 with its Location. An externalId already used by another of the tenant's records is a 409. The `ETag` header identifies the stored revision.
          */
         post: operations["CreateSurvey"];
         delete?: never;
@@ -505,18 +505,18 @@ export interface paths {
         };
         /**
          * Read a survey
-         * @description Another tenant's id answers 404, exactly like an id that does not exist.
+         * @description Another tenant's id answers 404, exactly like an id that does not exist. The `ETag` header identifies this revision of the record: send it back in `If-Match` to update or delete only what was read.
          */
         get: operations["GetSurvey"];
         /**
          * Replace a survey
-         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404.
+         * @description Replaces every client-settable field; a field left out is cleared or refused as required. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and nothing is written; without it the last writer wins. The `ETag` header identifies the stored revision.
          */
         put: operations["ReplaceSurvey"];
         post?: never;
         /**
          * Delete a survey
-         * @description Answers 204. Another tenant's id answers 404.
+         * @description Answers 204. Another tenant's id answers 404. With `If-Match`, a record changed since that ETag was read answers 412 and stays.
          */
         delete: operations["DeleteSurvey"];
         options?: never;
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * Create or update up to 1000 surveys by externalId
-         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`.
+         * @description All or nothing, in one transaction: every item needs an externalId; an item whose externalId the tenant already has updates that record, any other creates one. A refusal names each failing item as `items[i].field`. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["BatchUpsertSurveys"];
         delete?: never;
@@ -555,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Import surveys from CSV
-         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing.
+         * @description Body: text/csv with a header row naming the fields of the JSON request (camelCase, any order; a missing column is an empty field). Values as in JSON: dates YYYY-MM-DD, money with a dot, enum values as in JSON. Rows with an externalId update the tenant's record with that externalId or create it; rows without one are created. All or nothing, up to 200,000 rows, read as a stream: a refusal names each bad row by its line in the file (`rows[7].score`; the header is line 1) and stores nothing. Writers of one tenant are serialized; should another request still win a race for the same records (a client deleted meanwhile), the answer is a 409 with `Retry-After`: nothing was stored and the same request may be sent again.
          */
         post: operations["ImportSurveys"];
         delete?: never;
@@ -1194,6 +1194,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1262,6 +1264,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1300,7 +1304,10 @@ export interface operations {
     ReplaceClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -1316,6 +1323,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1358,6 +1367,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1372,7 +1390,10 @@ export interface operations {
     DeleteClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -1408,6 +1429,15 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1469,9 +1499,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1541,9 +1573,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1655,6 +1689,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1723,6 +1759,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1761,7 +1799,10 @@ export interface operations {
     ReplaceContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -1777,6 +1818,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1819,6 +1862,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -1833,7 +1885,10 @@ export interface operations {
     DeleteContract: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -1860,6 +1915,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1921,9 +1985,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,9 +2059,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2107,6 +2175,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2175,6 +2245,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2213,7 +2285,10 @@ export interface operations {
     ReplaceCost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -2229,6 +2304,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2271,6 +2348,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -2285,7 +2371,10 @@ export interface operations {
     DeleteCost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -2312,6 +2401,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2373,9 +2471,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2445,9 +2545,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2913,6 +3015,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2981,6 +3085,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3019,7 +3125,10 @@ export interface operations {
     ReplaceLead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -3035,6 +3144,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3077,6 +3188,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -3091,7 +3211,10 @@ export interface operations {
     DeleteLead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -3118,6 +3241,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3179,9 +3311,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3251,9 +3385,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3365,6 +3501,8 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3433,6 +3571,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3471,7 +3611,10 @@ export interface operations {
     ReplaceSurvey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -3487,6 +3630,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3529,6 +3674,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests */
             429: {
                 headers: {
@@ -3543,7 +3697,10 @@ export interface operations {
     DeleteSurvey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The record's id, as returned when it was created. */
                 id: string;
@@ -3570,6 +3727,15 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3631,9 +3797,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3703,9 +3871,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            /** @description Conflict: a request with this Idempotency-Key is still running, or another request won a race for the same records (nothing was stored; send the same request again after Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before sending the same request again, when another request won a race for the same records. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
