@@ -38,7 +38,7 @@ public abstract class DeleteResource<TEntity, TRequest, TResponse>(
     public override async Task<Results<NoContent, ProblemHttpResult>> ExecuteAsync(CancellationToken ct)
     {
         var id = Route<Guid>("id");
-        // As in ReplaceResource: the tenant's write lock first, so If-Match and the conflict check see the record as deleted.
+        // As in ReplaceResource: the tenant's write lock first, so If-Match and the conflict check judge the record this delete removes.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.TouchTenantDataAsync(ct);
         var entity = await def.Set(db).FirstOrDefaultAsync(e => e.Id == id, ct);
