@@ -32,7 +32,10 @@ cleanup() {
   live_api_stop
   # The crash probe restarts the server itself; stop any instance it left behind (its pid is in this file).
   if [ -f "$work/restarted.pid" ]; then
-    p="$(cat "$work/restarted.pid")"; kill "$p" 2>/dev/null || true
+    p="$(cat "$work/restarted.pid")"
+    kill "$p" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
   fi
   if [ -n "$pg_db" ]; then
     PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -q -c "DROP DATABASE IF EXISTS \"$pg_db\" WITH (FORCE)" >/dev/null 2>&1 || true
