@@ -197,7 +197,7 @@ test("KPI reads refuse hostile query strings with a problem, never a 5xx", async
   const inj = await call("GET", "/v1/scorecard?from=2025-01-01&to=2025-12-31&industry=" + encodeURIComponent("' OR 1=1 --"), { key: t.key });
   assert.equal(inj.status, 200, inj.text.slice(0, 300));
   assertNoLeak(inj, "industry injection");
-  for (const qs of ["from=2025-01-01&to=2025-12-31&interval=week", "from=2025-01-01&to=2025-12-31&interval=%00", "from=2025-01-01&to=2025-12-31&interval=MONTH"]) {
+  for (const qs of ["from=2025-01-01&to=2025-12-31&interval=week", "from=2025-01-01&to=2025-12-31&interval=%00"]) {
     assertProblem(await call("GET", `/v1/kpis/revenue/series?${qs}`, { key: t.key }), `series ?${qs}`, [400]);
   }
   for (const id of ["..%2F..%2Fetc", "nope"]) {
@@ -226,4 +226,10 @@ test("requests Kestrel refuses at the request line carry a problem body", {
   todo: "FAULT: Kestrel answers %00 in the path (400) and a >8 KB request line (414) with an empty body, not an RFC 9457 problem",
 }, async () => {
   for (const [label, path] of KESTREL_CASES) assertProblem(await call("GET", path, { key: t.key }), label);
+});
+
+test("an enum query parameter in another case is refused like an enum body value", {
+  todo: "FAULT: GET /v1/kpis/{id}/series?interval=MONTH answers 200 (matched case-insensitively), while body enums must be written exactly (README)",
+}, async () => {
+  assertProblem(await call("GET", "/v1/kpis/revenue/series?from=2025-01-01&to=2025-12-31&interval=MONTH", { key: t.key }), "interval=MONTH", [400]);
 });
