@@ -56,6 +56,10 @@ PROBE_PROVIDER="$LIVE_API_PROVIDER" PROBE_CONNECTION="$LIVE_API_CONNECTION" \
 if [ "$rc" -ne 0 ]; then
   echo "probes ($provider): FAILED; the API's last log lines:" >&2
   tail -n 40 "$work/server.log" >&2 || true
+  if [ -f "$work/server-restarted.log" ]; then
+    echo "probes ($provider): the restarted API's last log lines (crash probe):" >&2
+    tail -n 40 "$work/server-restarted.log" >&2 || true
+  fi
 fi
 echo "probes ($provider): $([ "$rc" -eq 0 ] && echo OK || echo FAILED)"
 exit "$rc"
