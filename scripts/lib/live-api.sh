@@ -7,6 +7,9 @@
 #                                   it does not come up. NAME prefixes the messages.
 #   live_api_stop                   stops it (also safe when it never started); call it from a trap.
 #
+# LIVE_API_PROVIDER / LIVE_API_CONNECTION (optional) run it on another database (e.g. postgres and a
+# connection string) instead of the fresh SQLite file.
+#
 # The content root is the dll's folder, so its appsettings.json applies as in a real deployment; the
 # environment overrides only the database and the operator key.
 
@@ -18,11 +21,13 @@ live_api_start() {
   base_url="http://127.0.0.1:$port"
   admin_key="$name-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 
-  echo "== starting API: $dll on $base_url (SQLite $work/kpi.db)"
+  live_api_provider="${LIVE_API_PROVIDER:-sqlite}"
+  live_api_connection="${LIVE_API_CONNECTION:-Data Source=$work/kpi.db}"
+  echo "== starting API: $dll on $base_url ($live_api_provider)"
   (
     cd "$(dirname "$dll")"
-    export Database__Provider=sqlite
-    export ConnectionStrings__Kpi="Data Source=$work/kpi.db"
+    export Database__Provider="$live_api_provider"
+    export ConnectionStrings__Kpi="$live_api_connection"
     export Auth__AdminApiKey="$admin_key"
     exec dotnet "$dll" --urls "$base_url"
   ) >"$work/server.log" 2>&1 &
