@@ -7,4 +7,5 @@ global using B2BKpiApi.OpenApi;
 global using B2BKpiApi.Paging;
 global using B2BKpiApi.Tenancy;
 global using B2BKpiApi.Validation;
+global using B2BKpiApi.Webhooks;
 

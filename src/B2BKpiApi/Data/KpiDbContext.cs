@@ -15,6 +15,11 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<Survey> Surveys => Set<Survey>();
     public DbSet<Cost> Costs => Set<Cost>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     // Read by the query filters at query time, so one context instance never serves two tenants' rows.
     private Guid CurrentTenantId => tenant.TenantId;
@@ -81,6 +86,61 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             i.HasIndex(x => x.ExpiresAt);
         });
 
+        modelBuilder.Entity<WebhookEndpoint>(w =>
+        {
+            w.Property(x => x.Url).HasMaxLength(2000);
+            w.Property(x => x.Description).HasMaxLength(500);
+            w.Property(x => x.EventTypes).HasMaxLength(500);
+            w.Property(x => x.SecretProtected).HasMaxLength(1000);
+            w.Property(x => x.PreviousSecretProtected).HasMaxLength(1000);
+            w.Property(x => x.DisabledReason).HasMaxLength(500);
+            w.HasIndex(x => new { x.TenantId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<AlertRule>(a =>
+        {
+            a.Property(x => x.KpiId).HasMaxLength(64);
+            a.Property(x => x.Window).HasMaxLength(16);
+            a.Property(x => x.Condition).HasMaxLength(32);
+            a.Property(x => x.ChangeUnit).HasMaxLength(16);
+            a.Property(x => x.State).HasMaxLength(16);
+            a.Property(x => x.Threshold).HasPrecision(28, 8);
+            a.Property(x => x.LastEvaluation).HasMaxLength(100_000);
+            a.HasIndex(x => new { x.TenantId, x.CreatedAt });
+        });
+
+        // Outbox, deliveries and attempts are written and read by the background workers across tenants,
+        // so they carry no query filter: the endpoints that show them filter by the request's tenant
+        // explicitly, through the endpoint they belong to (which is filtered).
+        modelBuilder.Entity<WebhookMessage>(m =>
+        {
+            m.Property(x => x.EventType).HasMaxLength(64);
+            m.Property(x => x.Payload).HasMaxLength(1_000_000);
+            // No foreign key to the tenant: SQL Server refuses a second cascade path to deliveries (tenant →
+            // endpoint → delivery is the first). Messages are removed with their age by the delivery worker.
+            m.HasIndex(x => x.CreatedAt);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(d =>
+        {
+            d.Property(x => x.Status).HasMaxLength(16);
+            d.Property(x => x.LastError).HasMaxLength(500);
+            d.HasOne<WebhookMessage>().WithMany().HasForeignKey(x => x.MessageId).OnDelete(DeleteBehavior.Cascade);
+            d.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            d.HasIndex(x => new { x.Status, x.NextAttemptAt });
+            d.HasIndex(x => new { x.EndpointId, x.CreatedAt });
+        });
+
+        modelBuilder.Entity<WebhookAttempt>(a =>
+        {
+            a.Property(x => x.Error).HasMaxLength(500);
+            a.HasOne<WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            a.HasIndex(x => new { x.DeliveryId, x.StartedAt });
+        });
+
+        ConfigureTenantSetting<WebhookEndpoint>(modelBuilder);
+        ConfigureTenantSetting<AlertRule>(modelBuilder);
+
         ConfigureTenantOwned<Client>(modelBuilder);
         ConfigureTenantOwned<Contract>(modelBuilder);
         ConfigureTenantOwned<Lead>(modelBuilder);
@@ -96,6 +156,14 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
         entity.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
         entity.HasIndex(e => new { e.TenantId, e.ExternalId }).IsUnique();
         entity.Property(e => e.ExternalId).HasMaxLength(100);
+        entity.Property(e => e.Version).IsConcurrencyToken();
+    }
+
+    private void ConfigureTenantSetting<T>(ModelBuilder modelBuilder) where T : TenantSetting
+    {
+        var entity = modelBuilder.Entity<T>();
+        entity.HasQueryFilter((Expression<Func<T, bool>>)(e => e.TenantId == CurrentTenantId));
+        entity.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
         entity.Property(e => e.Version).IsConcurrencyToken();
     }
 
@@ -207,6 +275,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     private bool StampTenantOwned()
     {
         var now = Now(clock);
+        StampTenantSettings(now);
         var changed = false;
         foreach (var entry in ChangeTracker.Entries<TenantOwned>())
         {
@@ -236,6 +305,37 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             }
         }
         return changed;
+    }
+
+    /// <summary>
+    /// Stamps tenant, timestamps and version on changed settings (webhook endpoints, alert rules). They are
+    /// not KPI inputs, so they do not count as a data change. A worker that only records a rule's state
+    /// writes it with ExecuteUpdate, so that the rule's version (its ETag) moves only when its owner edits it.
+    /// </summary>
+    private void StampTenantSettings(DateTime now)
+    {
+        foreach (var entry in ChangeTracker.Entries<TenantSetting>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added:
+                    if (!tenant.IsResolved)
+                        throw new InvalidOperationException("A tenant's setting cannot be saved outside a tenant's request.");
+                    entry.Entity.TenantId = tenant.TenantId;
+                    entry.Entity.CreatedAt = now;
+                    entry.Entity.UpdatedAt = now;
+                    entry.Entity.Version = 1;
+                    break;
+                case EntityState.Modified:
+                    if (entry.Entity.TenantId != tenant.TenantId)
+                        throw new InvalidOperationException("A setting cannot change tenant.");
+                    entry.Property(e => e.TenantId).IsModified = false;
+                    entry.Property(e => e.CreatedAt).IsModified = false;
+                    entry.Entity.UpdatedAt = now;
+                    entry.Entity.Version++;
+                    break;
+            }
+        }
     }
 
     /// <summary>The current UTC time at the microsecond precision PostgreSQL keeps, so a record reads back exactly as it was written.</summary>
