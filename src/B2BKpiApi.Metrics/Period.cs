@@ -40,6 +40,28 @@ public readonly record struct Period
     /// <summary>The period of the same length that ends the day before <see cref="From"/>.</summary>
     public Period Previous() => new(From.AddDays(-Days), From.AddDays(-1));
 
+    /// <summary>
+    /// The previous calendar year, quarter or month when this period is exactly one whole calendar year,
+    /// quarter or month (Q1 2025 gives 2024-10-01..2024-12-31, April gives March); otherwise null.
+    /// </summary>
+    public Period? CalendarPrevious()
+    {
+        if (From.Day != 1)
+            return null;
+        // Largest unit first: a whole year is never mistaken for its first quarter, nor a quarter for its first month.
+        foreach (var months in (ReadOnlySpan<int>)[12, 3, 1])
+        {
+            if (months != 1 && (From.Month - 1) % months != 0)
+                continue;
+            if (From.AddMonths(months).AddDays(-1) == To)
+                return new Period(From.AddMonths(-months), From.AddDays(-1));
+        }
+        return null;
+    }
+
+    /// <summary>The same dates one year earlier; 29 February becomes 28 February.</summary>
+    public Period YearEarlier() => new(From.AddYears(-1), To.AddYears(-1));
+
     /// <summary>Whether <paramref name="day"/> lies inside the period (both ends inclusive).</summary>
     public bool Contains(DateOnly day) => From <= day && day <= To;
 

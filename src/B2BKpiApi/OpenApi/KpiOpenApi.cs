@@ -87,7 +87,7 @@ public static class KpiOpenApi
         return type.DeclaringType is { } outer ? SchemaId(outer) + name : name;
     }
 
-    /// <summary>KPI ids and series intervals are closed sets: publish them as enums; a KPI period's from and to are required.</summary>
+    /// <summary>KPI ids, series intervals and comparisons are closed sets: publish them as enums; a KPI period's from and to are required.</summary>
     private sealed class KpiParametersOperationFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -121,6 +121,15 @@ public static class KpiOpenApi
                         Type = JsonSchemaType.String,
                         Description = "The calendar unit of a series' points.",
                         Enum = ["month", "quarter", "year"],
+                    });
+                }
+                else if (parameter.Name == "compare")
+                {
+                    parameter.Schema = Shared(context, "CompareWith", () => new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "What a KPI result's previous value and change compare with (absent: the previous period of the same length).",
+                        Enum = Features.Kpis.KpiQuery.CompareValues.Keys.Select(v => (JsonNode)JsonValue.Create(v)).ToList(),
                     });
                 }
             }

@@ -30,7 +30,7 @@ public sealed class GetKpi(KpiEngine engine) : Endpoint<KpiQuery, Results<Ok<Kpi
         var id = Route<string>("id")!;
         if (!KpiCatalog.TryGet(id, out var definition))
             return UnknownKpi(id);
-        return TypedResults.Ok(await engine.ComputeAsync(definition, query.Period, query.Filter, ct));
+        return TypedResults.Ok(await engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, ct));
     }
 
     internal static ProblemHttpResult UnknownKpi(string id) =>

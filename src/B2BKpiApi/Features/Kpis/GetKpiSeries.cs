@@ -38,17 +38,18 @@ public sealed class GetKpiSeries(KpiEngine engine, IOptions<KpiOptions> options)
         if (!KpiCatalog.TryGet(id, out var definition))
             return GetKpi.UnknownKpi(id);
         if (ParseInterval(interval) is not { } unit)
-            return Problems.Invalid("interval", "'interval' must be month, quarter or year.");
+            return Problems.Invalid("interval", "'interval' must be month, quarter or year, written exactly so (lowercase).");
         var parts = query.Period.Split(unit);
         if (parts.Count > options.Value.MaxSeriesPoints)
             return Problems.Invalid("interval", $"A series may have at most {options.Value.MaxSeriesPoints} points; this one would have {parts.Count}.");
 
-        var points = await engine.ComputeSeriesAsync(definition, parts, query.Filter, ct);
-        return TypedResults.Ok(new Response(definition.Id, definition.DefinitionVersion, interval!.ToLowerInvariant(),
+        var points = await engine.ComputeSeriesAsync(definition, parts, query.Filter, query.CompareMode, ct);
+        return TypedResults.Ok(new Response(definition.Id, definition.DefinitionVersion, interval!,
             PeriodResponse.Of(query.Period), points));
     }
 
-    private static Interval? ParseInterval(string? value) => value?.ToLowerInvariant() switch
+    // Case-exact, like every enum value of the API: MONTH is refused rather than guessed.
+    private static Interval? ParseInterval(string? value) => value switch
     {
         "month" => Interval.Month,
         "quarter" => Interval.Quarter,

@@ -31,7 +31,7 @@ public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpo
 
     public override async Task<Ok<Response>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
-        var results = await engine.ComputeAllAsync(query.Period, query.Filter, ct);
+        var results = await engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, ct);
         var byId = KpiCatalog.All.Zip(results).ToList();
         var perspectives = Enum.GetValues<Perspective>()
             .Select(p => new PerspectiveResponse(Wire.Of(p), byId.Where(x => x.First.Perspective == p).Select(x => x.Second).ToList()))

@@ -11,34 +11,47 @@ namespace B2BKpiApi.Features.Kpis;
 /// </summary>
 public sealed class KpiEngine(FactsQuery facts, TenantContext tenant, KpiReadLimiter limiter, IOptions<KpiOptions> options)
 {
+    /// <summary>One KPI compared with the previous period of the same length (kpis.md), as without <c>compare</c>.</summary>
     public Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CancellationToken ct) =>
+        ComputeAsync(definition, period, filter, CompareMode.Default, ct);
+
+    public Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CompareMode compare,
+        CancellationToken ct) =>
         WithinBudget(heavy: false, async budget =>
         {
             using var timing = Observability.KpiMetrics.MeasureKpi(definition);
-            var all = await facts.ComputeAsync([period, period.Previous()], filter, FactNeeds.Of(definition), budget);
-            return Result(definition, period, all);
+            var all = await facts.ComputeAsync(WithCompared([period], compare), filter, FactNeeds.Of(definition), budget);
+            return Result(definition, period, compare, all);
         }, ct);
 
-    public Task<IReadOnlyList<KpiResultResponse>> ComputeAllAsync(Period period, KpiFilter filter, CancellationToken ct) =>
+    public Task<IReadOnlyList<KpiResultResponse>> ComputeAllAsync(Period period, KpiFilter filter, CompareMode compare, CancellationToken ct) =>
         WithinBudget<IReadOnlyList<KpiResultResponse>>(heavy: true, async budget =>
         {
             using var timing = Observability.KpiMetrics.MeasureScorecard();
-            var all = await facts.ComputeAsync([period, period.Previous()], filter, FactNeeds.All, budget);
-            return KpiCatalog.All.Select(d => Result(d, period, all)).ToList();
+            var all = await facts.ComputeAsync(WithCompared([period], compare), filter, FactNeeds.All, budget);
+            return KpiCatalog.All.Select(d => Result(d, period, compare, all)).ToList();
         }, ct);
 
-    /// <summary>One result per point, all points and their previous periods computed together in one pass.</summary>
+    /// <summary>One result per point, each compared per its own dates; all points and their compared periods computed in one pass.</summary>
     public Task<IReadOnlyList<KpiResultResponse>> ComputeSeriesAsync(KpiDefinition definition, IReadOnlyList<Period> points, KpiFilter filter,
-        CancellationToken ct) =>
+        CompareMode compare, CancellationToken ct) =>
         WithinBudget<IReadOnlyList<KpiResultResponse>>(heavy: true, async budget =>
         {
             using var timing = Observability.KpiMetrics.MeasureKpi(definition);
-            var all = await facts.ComputeAsync(points.Concat(points.Select(p => p.Previous())).ToList(), filter, FactNeeds.Of(definition), budget);
-            return points.Select(p => Result(definition, p, all)).ToList();
+            var all = await facts.ComputeAsync(WithCompared(points, compare), filter, FactNeeds.Of(definition), budget);
+            return points.Select(p => Result(definition, p, compare, all)).ToList();
         }, ct);
 
-    private KpiResultResponse Result(KpiDefinition definition, Period period, IReadOnlyDictionary<Period, PeriodFacts> all) =>
-        KpiResultResponse.From(KpiCalculator.Compute(definition, all[period]), KpiCalculator.Compute(definition, all[period.Previous()]), tenant);
+    /// <summary>The periods and the periods they are compared with (none for compare=none), each once.</summary>
+    private static List<Period> WithCompared(IReadOnlyList<Period> periods, CompareMode compare) =>
+        periods.Concat(periods.Select(p => Comparison.For(p, compare).Period).OfType<Period>()).Distinct().ToList();
+
+    private KpiResultResponse Result(KpiDefinition definition, Period period, CompareMode compare, IReadOnlyDictionary<Period, PeriodFacts> all)
+    {
+        var comparison = Comparison.For(period, compare);
+        var previous = comparison.Period is { } compared ? KpiCalculator.Compute(definition, all[compared]) : null;
+        return KpiResultResponse.From(KpiCalculator.Compute(definition, all[period]), previous, comparison, compare, tenant);
+    }
 
     private async Task<T> WithinBudget<T>(bool heavy, Func<CancellationToken, Task<T>> compute, CancellationToken requestAborted)
     {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
 using B2BKpiApi.Metrics;
 
 namespace B2BKpiApi.Features.Kpis;
@@ -35,8 +37,29 @@ public sealed record BenchmarkComparisonResponse(
         c.NoVerdictReason);
 }
 
-/// <summary>The same KPI over the previous period of the same length, and the change from it.</summary>
-public sealed record PreviousResponse(PeriodResponse Period, decimal? Value, string? Reason);
+/// <summary>The same KPI over the compared period (by default the previous period of the same length).</summary>
+public sealed record PreviousResponse(PeriodResponse Period, decimal? Value, string? Reason)
+{
+    /// <summary><c>previous.reason</c> with <c>compare=none</c>: nothing was computed to compare with.</summary>
+    public const string NotRequested = "comparison-not-requested";
+}
+
+/// <summary>
+/// Which comparison a result carries (present only when the request names <c>compare</c>): <c>basis</c> is
+/// <c>same-length</c>, <c>calendar</c>, <c>year-over-year</c> or <c>none</c>, and <c>from</c>/<c>to</c> are the
+/// compared dates (null for <c>none</c>).
+/// </summary>
+public sealed record ComparisonResponse(string Basis, DateOnly? From, DateOnly? To)
+{
+    public static ComparisonResponse Of(Comparison c) => new(c.Basis switch
+    {
+        ComparisonBasis.SameLength => "same-length",
+        ComparisonBasis.Calendar => "calendar",
+        ComparisonBasis.YearOverYear => "year-over-year",
+        ComparisonBasis.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(c), c.Basis, null),
+    }, c.Period?.From, c.Period?.To);
+}
 
 /// <summary>
 /// One KPI for one period. <c>value</c> is null exactly when <c>reason</c> is not. <c>inputs</c> holds
@@ -45,21 +68,37 @@ public sealed record PreviousResponse(PeriodResponse Period, decimal? Value, str
 public sealed record KpiResultResponse(
     string Kpi, int DefinitionVersion, PeriodResponse Period, decimal? Value, string Unit, string? Currency, string? Reason,
     IReadOnlyDictionary<string, decimal?> Inputs, SampleResponse? Sample, PreviousResponse Previous, decimal? Change,
-    BenchmarkComparisonResponse Benchmark)
+    BenchmarkComparisonResponse Benchmark,
+    // Left out of the JSON without compare, so that answers to requests without it stay byte for byte what they were.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("Which comparison previous and change carry; present only when the request names compare.")]
+    ComparisonResponse? Comparison = null)
 {
-    public static KpiResultResponse From(KpiResult current, KpiResult previous, TenantContext tenant)
+    /// <summary>The result compared with the previous period of the same length, without a comparison field (no <c>compare</c>).</summary>
+    public static KpiResultResponse From(KpiResult current, KpiResult previous, TenantContext tenant) =>
+        From(current, previous, new Comparison(ComparisonBasis.SameLength, previous.Period), CompareMode.Default, tenant);
+
+    /// <summary>
+    /// The result for <paramref name="current"/>, compared with <paramref name="previous"/> (null: nothing compared,
+    /// for <c>compare=none</c>). <paramref name="mode"/> decides whether the result names its comparison.
+    /// </summary>
+    public static KpiResultResponse From(KpiResult current, KpiResult? previous, Comparison comparison, CompareMode mode, TenantContext tenant)
     {
         var d = current.Definition;
-        var trend = KpiTrend.Between(current, previous);
-        var comparison = BenchmarkComparer.Compare(current, tenant.Industry, tenant.Currency, BenchmarkSets.Seed2025);
+        var trend = previous is null ? new KpiTrend(null, null) : KpiTrend.Between(current, previous);
+        var previousBlock = previous is null
+            ? new PreviousResponse(PeriodResponse.Of(current.Period.Previous()), null, PreviousResponse.NotRequested)
+            : new PreviousResponse(PeriodResponse.Of(previous.Period), previous.Value, previous.Reason);
+        var benchmark = BenchmarkComparer.Compare(current, tenant.Industry, tenant.Currency, BenchmarkSets.Seed2025);
         return new KpiResultResponse(
             d.Id, d.DefinitionVersion, PeriodResponse.Of(current.Period), current.Value, Wire.Of(d.Unit),
             d.Unit is Metrics.Unit.Money or Metrics.Unit.MoneyPerDay ? tenant.Currency : null,
             current.Reason,
             current.Inputs.ToDictionary(i => i.Name, i => i.Value is { } v ? decimal.Round(v, 10, MidpointRounding.AwayFromZero) : (decimal?)null),
             current.Sample is { } s ? new SampleResponse(s.Count, s.Minimum, s.IsSmall) : null,
-            new PreviousResponse(PeriodResponse.Of(previous.Period), previous.Value, previous.Reason),
+            previousBlock,
             trend.Change,
-            BenchmarkComparisonResponse.From(comparison));
+            BenchmarkComparisonResponse.From(benchmark),
+            mode == CompareMode.Default ? null : ComparisonResponse.Of(comparison));
     }
 }
