@@ -23,7 +23,11 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
     B2BKpiApi.Http.ProblemConventions.Complete(c);
 });
-builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel(o =>
+{
+    o.AddServerHeader = false;
+    B2BKpiApi.Http.RequestTargetLimit.ConfigureKestrel(o);
+});
 // A bind failure is reported in one line by StartupReport; the host would log it again with its stack trace.
 builder.Logging.AddFilter(B2BKpiApi.Hosting.StartupReport.HostCategory, LogLevel.Critical);
 builder.Services.AddExceptionHandler<KpiLimitExceptionHandler>();
@@ -54,11 +58,13 @@ app.UseKpiObservability();
 app.UseMiddleware<B2BKpiApi.Http.SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<B2BKpiApi.Http.RequestTargetLimit>();
 app.UseDashboard();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseRateLimiter();
 app.UseMiddleware<B2BKpiApi.Http.ControlCharacterQuery>();
+app.UseMiddleware<B2BKpiApi.Http.RequestContentType>();
 app.UseKpiResponseCache();
 app.UseMiddleware<IdempotencyMiddleware>();
 

@@ -77,6 +77,15 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return strict;
         if (json.Message.Contains("could not be mapped", StringComparison.Ordinal))
             return $"'{field}' is not a field of this request (server-owned fields such as id, tenantId and timestamps cannot be sent).";
+        // The same words as a query-string date or UUID that cannot be read ('from' …), naming the field and the format.
+        // The outer message names the declaring record for constructor parameters; the inner one names the value's type.
+        if (json.InnerException is FormatException format)
+        {
+            if (format.Message.Contains("DateOnly", StringComparison.Ordinal))
+                return $"'{field}' has a value that cannot be read as {Describe("DateOnly")}, such as 2025-01-31.";
+            if (format.Message.Contains("Guid", StringComparison.Ordinal))
+                return $"'{field}' has a value that cannot be read as {Describe("Guid")}.";
+        }
         if (json.Message.Contains("could not be converted", StringComparison.Ordinal))
             return $"'{field}' has the wrong type, or is not one of its allowed values.";
         return $"The JSON is malformed at '{field}'.";
