@@ -23,8 +23,11 @@ public sealed class RequestTargetLimit(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
+        // The target as received; a server that does not report it (an in-process test host) is measured by its parts.
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var length = target?.Length ?? 0;
+        var length = string.IsNullOrEmpty(target)
+            ? (context.Request.PathBase.Value ?? "").Length + (context.Request.Path.Value ?? "").Length + (context.Request.QueryString.Value ?? "").Length
+            : target.Length;
         if (length <= MaxTargetBytes)
             return next(context);
 
