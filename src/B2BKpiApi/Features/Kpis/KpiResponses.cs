@@ -49,16 +49,9 @@ public sealed record PreviousResponse(PeriodResponse Period, decimal? Value, str
 /// <c>same-length</c>, <c>calendar</c>, <c>year-over-year</c> or <c>none</c>, and <c>from</c>/<c>to</c> are the
 /// compared dates (null for <c>none</c>).
 /// </summary>
-public sealed record ComparisonResponse(string Basis, DateOnly? From, DateOnly? To)
+public sealed record ComparisonResponse(ComparisonBasis Basis, DateOnly? From, DateOnly? To)
 {
-    public static ComparisonResponse Of(Comparison c) => new(c.Basis switch
-    {
-        ComparisonBasis.SameLength => "same-length",
-        ComparisonBasis.Calendar => "calendar",
-        ComparisonBasis.YearOverYear => "year-over-year",
-        ComparisonBasis.None => "none",
-        _ => throw new ArgumentOutOfRangeException(nameof(c), c.Basis, null),
-    }, c.Period?.From, c.Period?.To);
+    public static ComparisonResponse Of(Comparison c) => new(c.Basis, c.Period?.From, c.Period?.To);
 }
 
 /// <summary>
