@@ -321,9 +321,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -339,9 +340,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -355,9 +357,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -3553,9 +3556,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3594,6 +3598,10 @@ namespace B2BKpiApi.Client
                     if (source != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("source")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(source, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (compare != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("compare")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(compare, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -3719,9 +3727,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -3765,6 +3774,10 @@ namespace B2BKpiApi.Client
                     if (source != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("source")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(source, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (compare != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("compare")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(compare, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -3888,9 +3901,10 @@ namespace B2BKpiApi.Client
         /// <param name="industry">Only clients of this industry (case-insensitive), and their contracts and surveys. Costs and leads belong to no client: their KPIs are null with reason filter-not-applicable.</param>
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
+        /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (from == null)
                 throw new System.ArgumentNullException("from");
@@ -3925,6 +3939,10 @@ namespace B2BKpiApi.Client
                     if (source != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("source")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(source, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (compare != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("compare")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(compare, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -6684,6 +6702,66 @@ namespace B2BKpiApi.Client
 
     }
 
+    /// <summary>
+    /// What a KPI result's previous value and change compare with (absent: the previous period of the same length).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum CompareWith
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"previous-period")]
+        [System.Runtime.Serialization.EnumMember(Value = @"previous-period")]
+        PreviousPeriod = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"previous-year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"previous-year")]
+        PreviousYear = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"none")]
+        [System.Runtime.Serialization.EnumMember(Value = @"none")]
+        None = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum ComparisonBasis
+    {
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"same-length")]
+        [System.Runtime.Serialization.EnumMember(Value = @"same-length")]
+        SameLength = 0,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"calendar")]
+        [System.Runtime.Serialization.EnumMember(Value = @"calendar")]
+        Calendar = 1,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year-over-year")]
+        [System.Runtime.Serialization.EnumMember(Value = @"year-over-year")]
+        YearOverYear = 2,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"none")]
+        [System.Runtime.Serialization.EnumMember(Value = @"none")]
+        None = 3,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ComparisonResponse
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("basis")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ComparisonBasis>))]
+        public ComparisonBasis Basis { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("from")]
+        public System.DateOnly? From { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("to")]
+        public System.DateOnly? To { get; set; } = default!;
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum ContractKind
     {
@@ -7346,6 +7424,12 @@ namespace B2BKpiApi.Client
         [System.ComponentModel.DataAnnotations.Required]
         public BenchmarkComparisonResponse Benchmark { get; set; } = new BenchmarkComparisonResponse();
 
+        /// <summary>
+        /// Which comparison previous and change carry; present only when the request names compare.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("comparison")]
+        public Comparison? Comparison { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -7827,6 +7911,21 @@ namespace B2BKpiApi.Client
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Sample : SampleResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Comparison : ComparisonResponse
     {
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;

@@ -701,6 +701,20 @@ export interface components {
             items: components["schemas"]["ClientResponse"][];
             nextCursor?: string | null;
         };
+        /**
+         * @description What a KPI result's previous value and change compare with (absent: the previous period of the same length).
+         * @enum {string}
+         */
+        CompareWith: "previous-period" | "previous-year" | "none";
+        /** @enum {string} */
+        ComparisonBasis: "same-length" | "calendar" | "year-over-year" | "none";
+        ComparisonResponse: {
+            basis: components["schemas"]["ComparisonBasis"];
+            /** Format: date */
+            from?: string | null;
+            /** Format: date */
+            to?: string | null;
+        } | null;
         /** @enum {string} */
         ContractKind: "new" | "renewal" | "expansion";
         /**
@@ -920,6 +934,8 @@ export interface components {
             /** Format: decimal */
             change?: number | null;
             benchmark: components["schemas"]["BenchmarkComparisonResponse"];
+            /** @description Which comparison previous and change carry; present only when the request names compare. */
+            comparison?: components["schemas"]["ComparisonResponse"] | null;
         };
         /** @enum {string|null} */
         LeadOutcome: "won" | "lost" | null;
@@ -2636,6 +2652,8 @@ export interface operations {
                 segment?: string;
                 /** @description Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable. */
                 source?: string;
+                /** @description What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter. */
+                compare?: components["schemas"]["CompareWith"];
             };
             header?: never;
             path: {
@@ -2733,6 +2751,8 @@ export interface operations {
                 segment?: string;
                 /** @description Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable. */
                 source?: string;
+                /** @description What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter. */
+                compare?: components["schemas"]["CompareWith"];
                 /** @description month, quarter or year. */
                 interval: components["schemas"]["SeriesInterval"];
             };
@@ -2832,6 +2852,8 @@ export interface operations {
                 segment?: string;
                 /** @description Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable. */
                 source?: string;
+                /** @description What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter. */
+                compare?: components["schemas"]["CompareWith"];
             };
             header?: never;
             path?: never;
