@@ -23,6 +23,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
     B2BKpiApi.Http.ProblemConventions.Complete(c);
 });
+builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>(); // after the default writer: when Accept names no JSON
 builder.WebHost.ConfigureKestrel(o =>
 {
     o.AddServerHeader = false;

@@ -181,4 +181,49 @@ public sealed class ProblemDetailTests(ApiFactory factory) : IClassFixture<ApiFa
         var series = await tenant.Http.GetAsync("/v1/kpis/revenue/series?from=2025-01-01&to=2025-12-31&interval=month").Expect(HttpStatusCode.OK);
         Assert.Equal("month", series["interval"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("text/csv")]
+    [InlineData("text/html")]
+    public async Task Errors_are_problems_even_when_accept_names_no_json(string accept)
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        using var anonymous = factory.CreateClient();
+        foreach (var (http, url, status) in new[]
+                 {
+                     (anonymous, "/v1/clients", HttpStatusCode.Unauthorized),   // was a 500 with an empty body
+                     (tenant.Http, "/v1/clients/not-a-uuid", HttpStatusCode.NotFound),   // was text/plain
+                     (tenant.Http, "/v1/nothing", HttpStatusCode.NotFound),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.ParseAdd(accept);
+            if (http == anonymous)
+                request.Headers.Add("X-Api-Key", "kpi_wrong_key");
+            var problem = await http.SendAsync(request).ExpectProblem(status);
+            Assert.False(string.IsNullOrEmpty(problem["type"]?.GetValue<string>()), url);
+            Assert.False(string.IsNullOrEmpty(problem["traceId"]?.GetValue<string>()), url);
+        }
+    }
+
+    [Fact]
+    public async Task A_rate_limited_csv_export_is_a_429_problem_not_a_500()
+    {
+        using var api = new LimitedApi();
+        using var tenant = await api.CreateTenantAsync();
+        using var csv = new HttpRequestMessage(HttpMethod.Get, "/v1/clients");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        await tenant.Http.GetAsync("/v1/clients").Expect(HttpStatusCode.OK);
+        var problem = await tenant.Http.SendAsync(csv).ExpectProblem(HttpStatusCode.TooManyRequests);
+        Assert.Equal("Too Many Requests", problem["title"]!.GetValue<string>());
+    }
+
+    private sealed class LimitedApi : ApiFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("RateLimiting:PermitsPerMinute", "1");
+        }
+    }
 }
