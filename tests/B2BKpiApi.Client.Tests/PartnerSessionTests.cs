@@ -210,6 +210,38 @@ public sealed class PartnerSessionTests(KestrelApiServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task Compare_goes_through_the_generated_client_and_the_comparison_comes_back_typed()
+    {
+        var tenant = await server.CreateTenantAsync();
+        using var http = server.Connect(tenant.ApiKey);
+        var api = new KpiApiClient(http);
+        var client = await api.CreateClientAsync(new ClientRequest { Name = "Initech", AcquiredOn = new DateOnly(2024, 1, 1) });
+        // 36,500 over the 365 days of 2025: 100 a day, so March is 3,100 and February 2,800.
+        await api.CreateContractAsync(new ContractRequest
+        {
+            ClientId = client.Id, SignedOn = new DateOnly(2024, 12, 1), StartsOn = new DateOnly(2025, 1, 1), EndsOn = new DateOnly(2025, 12, 31),
+            Value = 36_500m, Currency = "USD", Kind = ContractKind.New,
+        });
+        DateOnly march = new(2025, 3, 1), marchEnd = new(2025, 3, 31);
+
+        var plain = await api.GetKpiAsync(KpiId.Revenue, march, marchEnd);
+        Assert.Null(plain.Comparison); // no compare: the answer is what it always was
+        Assert.Equal(new DateOnly(2025, 1, 29), plain.Previous.Period.From); // the 31 days before March
+
+        var calendar = await api.GetKpiAsync(KpiId.Revenue, march, marchEnd, compare: CompareWith.PreviousPeriod);
+        Assert.Equal(ComparisonBasis.Calendar, calendar.Comparison!.Basis);
+        Assert.Equal((new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 28)), (calendar.Comparison.From, calendar.Comparison.To));
+        Assert.Equal((3_100m, 2_800m, 300m), (calendar.Value, calendar.Previous.Value, calendar.Change));
+
+        var none = await api.GetScorecardAsync(march, marchEnd, compare: CompareWith.None);
+        Assert.All(none.Perspectives.SelectMany(p => p.Kpis), k =>
+        {
+            Assert.Equal(ComparisonBasis.None, k.Comparison!.Basis);
+            Assert.Null(k.Change);
+        });
+    }
+
+    [Fact]
     public async Task A_validation_error_is_an_ApiException_with_status_400_naming_the_fields()
     {
         var tenant = await server.CreateTenantAsync();
