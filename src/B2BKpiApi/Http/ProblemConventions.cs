@@ -34,8 +34,9 @@ public static class ProblemConventions
     }
 
     /// <summary>
-    /// Why a request matched no operation, or what to send instead. A record id that is not a UUID cannot name a record, so such a path is a
-    /// 404 like any unknown path (as the big public APIs answer a malformed id), and the detail says what an id is.
+    /// Why a request matched no operation, or what to send instead. A record id that is not a UUID cannot name a
+    /// record, so such a path is a 404 like any unknown path (as the big public APIs answer a malformed id), and
+    /// the detail says what an id is.
     /// </summary>
     private static string? UnroutedDetail(int status, HttpContext context)
     {
