@@ -24,7 +24,7 @@ public sealed class TenantsTests(ApiFactory factory) : IClassFixture<ApiFactory>
         // Only a hash is stored: no column holds the key or its secret half.
         var tenantId = Guid.Parse(created["id"]!.GetValue<string>());
         var stored = factory.WithDb(db => db.Tenants.IgnoreQueryFilters().Single(t => t.Id == tenantId));
-        var secret = key[(key.LastIndexOf('_') + 1)..];
+        var secret = key[(key.IndexOf('_', "kpi_".Length) + 1)..];
         Assert.Equal(32, stored.ApiKeyHash.Length);
         Assert.DoesNotContain(secret, Encoding.UTF8.GetString(stored.ApiKeyHash), StringComparison.Ordinal);
         Assert.DoesNotContain(secret, stored.ApiKeyId, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class TenantsTests(ApiFactory factory) : IClassFixture<ApiFactory>
     public async Task A_key_with_a_valid_id_but_a_wrong_secret_is_refused()
     {
         using var tenant = await factory.CreateTenantAsync();
-        var forged = tenant.ApiKey[..(tenant.ApiKey.LastIndexOf('_') + 1)] + new string('A', 43);
+        var forged = tenant.ApiKey[..(tenant.ApiKey.IndexOf('_', "kpi_".Length) + 1)] + new string('A', 43);
         using var attacker = factory.CreateClient();
         attacker.DefaultRequestHeaders.Add("X-Api-Key", forged);
         await attacker.GetAsync("/v1/clients").ExpectProblem(HttpStatusCode.Unauthorized);
