@@ -101,18 +101,38 @@ public static class AlertJson
 }
 
 /// <summary>
-/// Publishes the webhook bodies as named schemas, so that partners generate types for them. The document is
-/// OpenAPI 3.0, which has no <c>webhooks</c> section (3.1 does), so they are components referenced by nothing.
+/// Publishes the webhook bodies as named schemas, so that partners generate types for them, and describes the
+/// deliveries under <c>x-webhooks</c> (the 3.0 form of 3.1's <c>webhooks</c>, which Redoc and others read): the
+/// document is OpenAPI 3.0, which has no webhooks section of its own.
 /// </summary>
 public sealed class AlertEventsDocumentFilter : IDocumentFilter
 {
+    private const string Tag = "Alerts";
+
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {
-        Publish<KpiAlertTriggeredEvent>(context, AlertEventTypes.Triggered);
-        Publish<KpiAlertResolvedEvent>(context, AlertEventTypes.Resolved);
+        swaggerDoc.Tags ??= new HashSet<OpenApiTag>();
+        if (!swaggerDoc.Tags.Any(t => t.Name == Tag))
+        {
+            swaggerDoc.Tags.Add(new OpenApiTag
+            {
+                Name = Tag,
+                Description = "Rules on KPIs, evaluated in the background; entering and leaving `firing` emits `kpi.alert.triggered` / " +
+                              "`kpi.alert.resolved` to the tenant's webhook endpoints (bodies: `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`).",
+            });
+        }
+        var webhooks = new JsonObject
+        {
+            [AlertEventTypes.Triggered] = Delivery<KpiAlertTriggeredEvent>(context, AlertEventTypes.Triggered,
+                "A rule started firing (from pending, ok or no-data)."),
+            [AlertEventTypes.Resolved] = Delivery<KpiAlertResolvedEvent>(context, AlertEventTypes.Resolved,
+                "A firing rule is ok again, or its KPI has no value any more (data.state says which)."),
+        };
+        swaggerDoc.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+        swaggerDoc.Extensions["x-webhooks"] = new JsonNodeExtension(webhooks);
     }
 
-    private static void Publish<T>(DocumentFilterContext context, string type)
+    private static JsonObject Delivery<T>(DocumentFilterContext context, string type, string summary)
     {
         context.SchemaGenerator.GenerateSchema(typeof(T), context.SchemaRepository);
         if (context.SchemaRepository.Schemas.TryGetValue(typeof(T).Name, out var schema) && schema is OpenApiSchema envelope
@@ -120,5 +140,31 @@ public sealed class AlertEventsDocumentFilter : IDocumentFilter
         {
             typeSchema.Enum = [JsonValue.Create(type)];
         }
+        return new JsonObject
+        {
+            ["post"] = new JsonObject
+            {
+                ["summary"] = summary,
+                ["description"] = "Sent to every enabled webhook endpoint of the tenant subscribed to this event type, with the Standard Webhooks " +
+                                  "headers webhook-id (the same on every retry: de-duplicate on it), webhook-timestamp and webhook-signature.",
+                ["operationId"] = type,
+                ["tags"] = new JsonArray(Tag),
+                ["requestBody"] = new JsonObject
+                {
+                    ["required"] = true,
+                    ["content"] = new JsonObject
+                    {
+                        ["application/json"] = new JsonObject
+                        {
+                            ["schema"] = new JsonObject { ["$ref"] = $"#/components/schemas/{typeof(T).Name}" },
+                        },
+                    },
+                },
+                ["responses"] = new JsonObject
+                {
+                    ["200"] = new JsonObject { ["description"] = "Received: any 2xx ends the delivery; anything else is retried." },
+                },
+            },
+        };
     }
 }
