@@ -58,7 +58,8 @@ public sealed class AlertWake : IDisposable
 /// The debounce state is this instance's memory; the database's conditional update keeps instances from emitting twice.
 /// </summary>
 public sealed partial class AlertWorker(
-    IServiceScopeFactory scopes, TimeProvider clock, AlertWake wake, IOptions<AlertOptions> options, ILogger<AlertWorker> logger)
+    IServiceScopeFactory scopes, TimeProvider clock, AlertWake wake, IOptions<AlertOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<AlertWorker> logger)
     : BackgroundService
 {
     private readonly Dictionary<Guid, Settling> _settling = [];
@@ -70,6 +71,10 @@ public sealed partial class AlertWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Hosted services start before the server listens: an instance that never starts serving (its port is taken,
+        // say) must not have begun evaluating, and shutting it down must not cancel a query half-way.
+        if (!options.Value.Enabled || !await Started(stoppingToken))
+            return;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -88,6 +93,22 @@ public sealed partial class AlertWorker(
             {
                 return;
             }
+        }
+    }
+
+    private async Task<bool> Started(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
