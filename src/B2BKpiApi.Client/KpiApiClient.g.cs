@@ -7267,8 +7267,9 @@ namespace B2BKpiApi.Client
     {
 
         [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AlertConditionType>))]
-        public AlertConditionType? Type { get; set; } = default!;
+        public AlertConditionType Type { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("threshold")]
         public decimal? Threshold { get; set; } = default!;

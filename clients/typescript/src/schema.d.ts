@@ -691,7 +691,7 @@ export interface components {
             unit?: components["schemas"]["AlertChangeUnit"] | null;
         };
         AlertConditionRequest: {
-            type?: components["schemas"]["AlertConditionType"] | null;
+            type: components["schemas"]["AlertConditionType"];
             /** Format: decimal */
             threshold?: number | null;
             /** Format: decimal */

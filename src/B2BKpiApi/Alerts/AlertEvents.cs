@@ -121,6 +121,15 @@ public sealed class AlertEventsDocumentFilter : IDocumentFilter
                               "`kpi.alert.resolved` to the tenant's webhook endpoints (bodies: `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`).",
             });
         }
+        // The validator requires condition.type inside a When (a missing condition is reported once, as 'condition'),
+        // which RequiredPropertiesSchemaFilter cannot see: say it here, so that generated clients make it required.
+        if (context.SchemaRepository.Schemas.TryGetValue("AlertConditionRequest", out var request) && request is OpenApiSchema condition
+            && condition.Properties?.TryGetValue("type", out var type) == true && type is OpenApiSchema typeSchema)
+        {
+            condition.Required ??= new SortedSet<string>(StringComparer.Ordinal);
+            condition.Required.Add("type");
+            typeSchema.Type = typeSchema.Type is { } t && (t & ~JsonSchemaType.Null) != 0 ? t & ~JsonSchemaType.Null : null;
+        }
         var webhooks = new JsonObject
         {
             [AlertEventTypes.Triggered] = Delivery<KpiAlertTriggeredEvent>(context, AlertEventTypes.Triggered,
