@@ -1,3 +1,4 @@
+using B2BKpiApi.Alerts;
 using B2BKpiApi.Caching;
 using B2BKpiApi.Dashboard;
 using B2BKpiApi.Data;
@@ -51,6 +52,7 @@ builder.Services.AddScoped<KpiEngine>();
 builder.Services.AddKpiResponseCache(builder.Configuration);
 builder.Services.AddSingleton<KpiReadLimiter>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
+builder.Services.AddKpiAlerts(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();

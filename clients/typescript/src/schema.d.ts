@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List alert rules, page by page
+         * @description Cursor-paginated in creation order. `limit` is 1–200 (default 50); `state` keeps only the rules in that state (e.g. `firing`).
+         */
+        get: operations["ListAlerts"];
+        put?: never;
+        /**
+         * Create an alert rule
+         * @description A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
+         */
+        post: operations["CreateAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an alert rule
+         * @description The rule, its `state` (pending, ok, firing, no-data), when it last changed and was evaluated, and the last evaluation: the period, the value, the previous period's value and why. Another tenant's id answers 404. The `ETag` header identifies the rule's revision (evaluations do not change it).
+         */
+        get: operations["GetAlert"];
+        /**
+         * Replace an alert rule
+         * @description Replaces every setting; a field left out is cleared or refused as required. The rule keeps its state and is evaluated again at once against its new settings, so a firing rule that no longer fires is resolved. Another tenant's id answers 404. With `If-Match`, a rule changed since that ETag was read answers 412 and nothing is written.
+         */
+        put: operations["ReplaceAlert"];
+        post?: never;
+        /**
+         * Delete an alert rule
+         * @description Answers 204; the rule emits nothing more (events already emitted are still delivered). Another tenant's id answers 404. With `If-Match`, a rule changed since that ETag was read answers 412 and stays.
+         */
+        delete: operations["DeleteAlert"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clients": {
         parameters: {
             query?: never;
@@ -628,6 +680,81 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string|null} */
+        AlertChangeUnit: "points" | "percent" | null;
+        AlertCondition: {
+            type: components["schemas"]["AlertConditionType"];
+            /** Format: decimal */
+            threshold?: number | null;
+            /** Format: decimal */
+            by?: number | null;
+            unit?: components["schemas"]["AlertChangeUnit"] | null;
+        };
+        AlertConditionRequest: {
+            type: components["schemas"]["AlertConditionType"];
+            /** Format: decimal */
+            threshold?: number | null;
+            /** Format: decimal */
+            by?: number | null;
+            unit?: components["schemas"]["AlertChangeUnit"] | null;
+        };
+        /** @enum {string} */
+        AlertConditionType: "above" | "below" | "outside-benchmark" | "change";
+        AlertEvaluation: {
+            period: components["schemas"]["PeriodResponse"];
+            /** Format: decimal */
+            value?: number | null;
+            reason?: string | null;
+            previousPeriod: components["schemas"]["PeriodResponse"];
+            /** Format: decimal */
+            previousValue?: number | null;
+            state: components["schemas"]["AlertState"];
+            why: string;
+            /** Format: date-time */
+            evaluatedAt: string;
+        } | null;
+        AlertRuleRequest: {
+            name: string;
+            kpiId: string;
+            industry?: string | null;
+            segment?: string | null;
+            source?: string | null;
+            window: components["schemas"]["AlertWindow"];
+            toDate?: boolean | null;
+            condition: components["schemas"]["AlertConditionRequest"];
+            enabled?: boolean | null;
+        };
+        AlertRuleResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kpiId: string;
+            industry?: string | null;
+            segment?: string | null;
+            source?: string | null;
+            window: components["schemas"]["AlertWindow"];
+            toDate: boolean;
+            condition: components["schemas"]["AlertCondition"];
+            enabled: boolean;
+            state: components["schemas"]["AlertState"];
+            /** Format: date-time */
+            stateChangedAt?: string | null;
+            /** Format: date-time */
+            lastEvaluatedAt?: string | null;
+            lastEvaluation?: components["schemas"]["AlertEvaluation"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AlertRuleResponsePage: {
+            items: components["schemas"]["AlertRuleResponse"][];
+            nextCursor?: string | null;
+        };
+        /** @enum {string} */
+        AlertState: "pending" | "ok" | "firing" | "no-data";
+        /** @enum {string} */
+        AlertWindow: "month" | "quarter" | "year";
         BandComparisonResponse: {
             industry: string;
             label: string;
@@ -898,6 +1025,42 @@ export interface components {
             /** Format: int32 */
             updated: number;
         };
+        KpiAlertEvent: {
+            rule: components["schemas"]["KpiAlertRule"];
+            state: components["schemas"]["AlertState"];
+            previousState: components["schemas"]["AlertState"];
+            why: string;
+            result: components["schemas"]["KpiResultResponse"];
+            previousResult: components["schemas"]["KpiResultResponse"];
+            /** Format: date-time */
+            evaluatedAt: string;
+        };
+        KpiAlertResolvedEvent: {
+            /** @enum {string} */
+            type: "kpi.alert.resolved";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["KpiAlertEvent"];
+        };
+        KpiAlertRule: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kpiId: string;
+            industry?: string | null;
+            segment?: string | null;
+            source?: string | null;
+            window: components["schemas"]["AlertWindow"];
+            toDate: boolean;
+            condition: components["schemas"]["AlertCondition"];
+        };
+        KpiAlertTriggeredEvent: {
+            /** @enum {string} */
+            type: "kpi.alert.triggered";
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["KpiAlertEvent"];
+        };
         KpiDefinitionResponse: {
             id: string;
             /** Format: int32 */
@@ -1134,6 +1297,332 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ListAlerts: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200; 50 when absent. */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Only rules in this state: pending, ok, firing or no-data. */
+                state?: components["schemas"]["AlertState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleResponsePage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ListClients: {
         parameters: {
             query?: {

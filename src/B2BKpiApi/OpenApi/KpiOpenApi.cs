@@ -246,8 +246,8 @@ public static class KpiOpenApi
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (operation.OperationId is not { } id || !id.StartsWith("List", StringComparison.Ordinal) || id is "ListKpis" or "ListBenchmarks"
-                || operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse { Content: { } content })
+            // Only the record lists answer CSV; other lists (KPIs, benchmarks, settings such as alert rules) are JSON only.
+            if (!IsRecordList(context) || operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse { Content: { } content })
                 return;
             content[CsvFormat.MediaType] = new OpenApiMediaType
             {
@@ -258,6 +258,15 @@ public static class KpiOpenApi
                 },
             };
         }
+    }
+
+    private static bool IsRecordList(OperationFilterContext context)
+    {
+        var type = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<FastEndpoints.EndpointDefinition>().FirstOrDefault()?.EndpointType;
+        for (; type is not null; type = type.BaseType)
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Features.Resources.ListResource<,,>))
+                return true;
+        return false;
     }
 
     private sealed class ExamplesSchemaFilter : ISchemaFilter

@@ -1,0 +1,43 @@
+using B2BKpiApi.Alerts;
+using B2BKpiApi.Data;
+using B2BKpiApi.Features.Resources;
+using FastEndpoints;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace B2BKpiApi.Features.Alerts;
+
+/// <summary>POST /v1/alerts: a new rule, evaluated by the alert worker at once and then whenever the tenant's data changes.</summary>
+public sealed class CreateAlert(KpiDbContext db, AlertWake wake)
+    : JsonBodyEndpoint<AlertRuleRequest, Results<Created<AlertRuleResponse>, ValidationProblem, ProblemHttpResult>>
+{
+    public override void Configure()
+    {
+        Post("alerts");
+        Group<TenantApi>();
+        AcceptJsonBodyOnly();
+        Description(b => b.TenantOperation(new Action<AlertRuleRequest>(Signature))
+            .WithTags("Alerts").WithName(nameof(CreateAlert)).WithSummary("Create an alert rule")
+            .WithDescription("A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated " +
+                             "in the background within seconds, then again after each change of the tenant's data (once the data has been still " +
+                             "for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits " +
+                             "`kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.")
+            .Accepts<AlertRuleRequest>("application/json")
+            .Produces<AlertRuleResponse>(StatusCodes.Status201Created)
+            .WithMetadata(new OpenApi.AnswersEntityTag())
+            .ProducesValidationProblem());
+    }
+
+    private static void Signature(AlertRuleRequest request) { }
+
+    public override async Task<Results<Created<AlertRuleResponse>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(
+        AlertRuleRequest request, CancellationToken ct)
+    {
+        var rule = new AlertRule { Id = Guid.CreateVersion7() };
+        request.ApplyTo(rule);
+        db.AlertRules.Add(rule);
+        await db.SaveChangesAsync(ct); // tenant, timestamps and version are stamped here
+        wake.Wake();
+        AlertTags.Stamp(HttpContext.Response, rule);
+        return TypedResults.Created($"/v1/alerts/{rule.Id}", AlertRuleResponse.From(rule));
+    }
+}
