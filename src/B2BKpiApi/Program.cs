@@ -14,6 +14,11 @@ if (args is ["--health-probe", var probeUrl])
     return await HealthProbe.RunAsync(probeUrl);
 
 var builder = WebApplication.CreateBuilder(args);
+if (WebhookServices.UnsafeConfiguration(builder) is { } unsafeWebhooks)
+{
+    await Console.Error.WriteLineAsync(unsafeWebhooks);
+    return 2;
+}
 builder.AddKpiObservability();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
@@ -46,6 +51,7 @@ builder.Services.AddScoped<KpiEngine>();
 builder.Services.AddKpiResponseCache(builder.Configuration);
 builder.Services.AddSingleton<KpiReadLimiter>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
+builder.Services.AddWebhooks(builder.Configuration, builder.Environment);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();
