@@ -208,7 +208,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
         // Nothing changed for the owner.
         var mine = await owner.Http.GetAsync($"/v1/webhook-endpoints/{id}").Expect(HttpStatusCode.OK);
         Assert.EndsWith("/mine", mine["url"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(1, Factory.Deliveries(id).Count);
+        Assert.Single(Factory.Deliveries(id));
     }
 
     [Fact]
