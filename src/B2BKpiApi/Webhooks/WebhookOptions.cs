@@ -11,6 +11,9 @@ public sealed class WebhookOptions
     /// <summary>Allows <c>http</c> URLs and loopback addresses, for development and tests; refused in Production.</summary>
     public bool AllowLoopbackHttp { get; set; }
 
+    /// <summary>False on instances that only answer requests; read at start-up (see WebhookServices). At least one instance must deliver.</summary>
+    public bool RunDeliveryWorker { get; set; } = true;
+
     /// <summary>Where the Data Protection key ring that encrypts signing secrets is kept (default: beside the SQLite file, or <c>data/</c>).</summary>
     public string? KeysDirectory { get; set; }
 

@@ -27,7 +27,9 @@ public static class WebhookServices
         services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton<WebhookUrlGuard>();
         services.AddSingleton<WebhookSender>();
-        services.AddHostedService<WebhookDeliveryWorker>();
+        // Instances that should only answer requests can leave delivery to others; at least one instance must run it.
+        if (configuration.GetValue($"{WebhookOptions.Section}:RunDeliveryWorker", true))
+            services.AddHostedService<WebhookDeliveryWorker>();
         return services;
     }
 
