@@ -29,7 +29,8 @@ public sealed class WebhookApiFactory : ApiFactory
             ["Webhooks:AllowLoopbackHttp"] = "true",
             ["Webhooks:KeysDirectory"] = keysDirectory,
             ["Webhooks:PollInterval"] = "00:00:00.200",
-            ["Webhooks:AttemptTimeout"] = "00:00:02",
+            // Generous: on a loaded machine a loopback answer can take seconds, and a timed-out attempt is retried (sent twice).
+            ["Webhooks:AttemptTimeout"] = "00:00:10",
             ["Webhooks:MaxRetries"] = "2",
             ["Webhooks:RetryBaseDelay"] = "00:00:00.050",
             ["Webhooks:RetryMaxDelay"] = "00:00:00.500",

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace B2BKpiApi.Tests.Webhooks;
 
 /// <summary>What a receiver answers to the n-th request (1-based) it got on a path.</summary>
-public sealed record Reply(int Status = 200, string? RetryAfter = null, TimeSpan Delay = default);
+public sealed record Reply(int Status = 200, string? RetryAfter = null, TimeSpan Delay = default, string? Location = null);
 
 /// <summary>One request the receiver got, with what it answered.</summary>
 public sealed record Received(string Path, string WebhookId, string Timestamp, string Signature, string? ContentType, string? UserAgent,
@@ -82,6 +82,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         context.Response.StatusCode = reply.Status;
         if (reply.RetryAfter is not null)
             context.Response.Headers.RetryAfter = reply.RetryAfter;
+        if (reply.Location is not null)
+            context.Response.Headers.Location = reply.Location;
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds for the requests received, or fails after the deadline.</summary>
