@@ -666,7 +666,7 @@ namespace B2BKpiApi.Client
         /// Send a test event to a webhook endpoint
         /// </summary>
         /// <remarks>
-        /// Queues a signed `webhook.test` event (`data`: the endpoint id and a message) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
+        /// Queues a signed `webhook.test` event (schema `WebhookTestEvent`) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
@@ -7289,7 +7289,7 @@ namespace B2BKpiApi.Client
         /// Send a test event to a webhook endpoint
         /// </summary>
         /// <remarks>
-        /// Queues a signed `webhook.test` event (`data`: the endpoint id and a message) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
+        /// Queues a signed `webhook.test` event (schema `WebhookTestEvent`) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
@@ -9382,6 +9382,50 @@ namespace B2BKpiApi.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
         public string? NextCursor { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class WebhookTestEvent
+    {
+
+        /// <summary>
+        /// The event type: webhook.test.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Type { get; set; } = default!;
+
+        /// <summary>
+        /// When the event was created (RFC 3339, UTC).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("timestamp")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset Timestamp { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("data")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public WebhookTestEventData Data { get; set; } = new WebhookTestEventData();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class WebhookTestEventData
+    {
+
+        /// <summary>
+        /// The endpoint the test was sent to.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("endpointId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid EndpointId { get; set; } = default!;
+
+        /// <summary>
+        /// A fixed sentence saying what the event is for.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("message")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Message { get; set; } = default!;
 
     }
 

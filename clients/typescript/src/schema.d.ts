@@ -707,7 +707,7 @@ export interface paths {
         put?: never;
         /**
          * Send a test event to a webhook endpoint
-         * @description Queues a signed `webhook.test` event (`data`: the endpoint id and a message) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
+         * @description Queues a signed `webhook.test` event (schema `WebhookTestEvent`) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
          */
         post: operations["TestWebhookEndpoint"];
         delete?: never;
@@ -1341,6 +1341,25 @@ export interface components {
         WebhookEndpointResponsePage: {
             items: components["schemas"]["WebhookEndpointResponse"][];
             nextCursor?: string | null;
+        };
+        WebhookTestEvent: {
+            /** @description The event type: webhook.test. */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was created (RFC 3339, UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookTestEventData"];
+        };
+        WebhookTestEventData: {
+            /**
+             * Format: uuid
+             * @description The endpoint the test was sent to.
+             */
+            endpointId: string;
+            /** @description A fixed sentence saying what the event is for. */
+            message: string;
         };
     };
     responses: never;

@@ -22,6 +22,7 @@ public static class WebhookServices
         services.AddDataProtection()
             .SetApplicationName("B2BKpiApi")
             .PersistKeysToFileSystem(new DirectoryInfo(KeysDirectory(configuration, environment)));
+        services.ConfigureSwaggerGen(o => o.DocumentFilter<WebhookEventsDocumentFilter>());
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();

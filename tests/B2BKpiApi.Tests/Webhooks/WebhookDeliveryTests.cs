@@ -248,7 +248,12 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.All(got.Signature.Split(' '), s => Assert.StartsWith("v1,", s, StringComparison.Ordinal));
         await StandardWebhooksVerifier.AssertVerifiedAsync(newSecret, got);
         await StandardWebhooksVerifier.AssertVerifiedAsync(oldSecret, got);
-        Assert.Equal("webhook.test", JsonNode.Parse(got.Body)!["type"]!.GetValue<string>());
+        // The body is the documented WebhookTestEvent: {type, timestamp, data: {endpointId, message}}.
+        var body = JsonNode.Parse(got.Body)!;
+        Assert.Equal("webhook.test", body["type"]!.GetValue<string>());
+        Assert.EndsWith("Z", body["timestamp"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(id.ToString(), body["data"]!["endpointId"]!.GetValue<string>());
+        Assert.Equal(WebhookTestEventData.Text, body["data"]!["message"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using B2BKpiApi.Data;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +17,7 @@ public sealed class TestWebhookEndpoint(KpiDbContext db, TimeProvider clock)
         Description(b => b.TenantOperation(new Action<Guid>(Signature))
             .WithTags(WebhookEndpointResource.OpenApiTag).WithName(nameof(TestWebhookEndpoint))
             .WithSummary("Send a test event to a webhook endpoint")
-            .WithDescription("Queues a signed `webhook.test` event (`data`: the endpoint id and a message) for this endpoint only, whatever " +
+            .WithDescription("Queues a signed `webhook.test` event (schema `WebhookTestEvent`) for this endpoint only, whatever " +
                              "event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within " +
                              "seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.")
             .Produces<QueuedWebhook>(StatusCodes.Status202Accepted)
@@ -27,6 +27,8 @@ public sealed class TestWebhookEndpoint(KpiDbContext db, TimeProvider clock)
 
     private static void Signature(Guid id) { }
 
+    private static readonly JsonSerializerOptions WebOptions = new(JsonSerializerDefaults.Web);
+
     public override async Task<Results<Accepted<QueuedWebhook>, ProblemHttpResult>> ExecuteAsync(CancellationToken ct)
     {
         var id = Route<Guid>("id");
@@ -35,11 +37,7 @@ public sealed class TestWebhookEndpoint(KpiDbContext db, TimeProvider clock)
             return Problems.NotFound(WebhookEndpointResource.Noun);
         if (!endpoint.Enabled)
             return Problems.Conflict("The webhook endpoint is disabled: enable it (PUT with enabled true) to send it events.");
-        var data = new JsonObject
-        {
-            ["endpointId"] = endpoint.Id,
-            ["message"] = "A test event from B2B KPI API: if its signature verifies, the endpoint is ready.",
-        };
+        var data = JsonSerializer.SerializeToNode(new WebhookTestEventData(endpoint.Id, WebhookTestEventData.Text), WebOptions)!;
         var message = await WebhookOutbox.EnqueueAsync(db, endpoint.TenantId, "webhook.test", data, KpiDbContext.Now(clock), ct, onlyEndpointId: id);
         if (message is null)
             return Problems.Conflict("The webhook endpoint was disabled or deleted meanwhile.");
