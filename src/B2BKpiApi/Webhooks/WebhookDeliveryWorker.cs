@@ -20,8 +20,6 @@ public sealed partial class WebhookDeliveryWorker(
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
-    private static readonly TimeSpan CleanupInterval = TimeSpan.FromHours(1);
-
     private WebhookOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +35,7 @@ public sealed partial class WebhookDeliveryWorker(
                 if (now >= nextCleanup)
                 {
                     await RemoveExpiredAsync(now, stoppingToken);
-                    nextCleanup = now + CleanupInterval;
+                    nextCleanup = now + Options.CleanupInterval;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -134,6 +132,14 @@ public sealed partial class WebhookDeliveryWorker(
             await ReleaseAsync(db, deliveryId);
             throw;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything unforeseen still counts as a failed attempt, so the delivery follows its schedule instead of
+            // being retried at every lapse of its lease. The type only: a message could quote the request.
+            LogSendFailed(logger, delivery.Id, e.GetType().Name);
+            outcome = new SendOutcome(false, null, "The request could not be sent.",
+                [new AttemptRecord(now, 0, null, $"The request could not be sent ({e.GetType().Name}).")]);
+        }
         await RecordAsync(db, delivery, endpoint, outcome, CancellationToken.None);
     }
 
@@ -218,6 +224,9 @@ public sealed partial class WebhookDeliveryWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery round failed ({ExceptionType}): {ExceptionMessage}")]
     private static partial void LogRoundFailed(ILogger logger, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} could not be sent ({ExceptionType}); rescheduled")]
+    private static partial void LogSendFailed(ILogger logger, Guid deliveryId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} of tenant {TenantId} was disabled: its deliveries kept failing")]
     private static partial void LogDisabled(ILogger logger, Guid endpointId, Guid tenantId);

@@ -74,6 +74,9 @@ public sealed class WebhookOptions
     /// <summary>Messages (with their deliveries and attempts) older than this are deleted.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often the worker deletes what is past the retention period (and once at start-up).</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// How long a worker owns a delivery it claimed: longer than the whole in-process pipeline can take, so a live
     /// worker never loses its claim, while a crashed worker's claim lapses and another instance picks the delivery up.

@@ -195,6 +195,43 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_instances_on_one_database_never_send_a_delivery_twice()
+    {
+        var database = ApiFactory.NewDatabase();
+        var keys = WebhookApiFactory.NewKeysDirectory();
+        var a = Host(database: database, keys: keys);
+        var b = Host(database: database.Shared(), keys: keys); // disposed first: the owner drops the database last
+        _ = b.Services; // both workers run
+        using var tenant = await a.CreateTenantAsync();
+        await WebhookApiFactory.RegisterAsync(tenant, _receiver.Url("shared"));
+        var sent = new List<string>();
+        for (var n = 0; n < 12; n++)
+        {
+            var on = n % 2 == 0 ? a : b; // enqueued on both instances, so both workers are woken
+            sent.Add(WebhookOutbox.WebhookId((await on.EnqueueAsync(tenant.TenantId, "kpi.alert.triggered", Alert(n)))!.Id));
+        }
+
+        var got = await _receiver.WaitForAsync(r => r.Select(x => x.WebhookId).Distinct().Count() == 12, "all twelve events");
+        Assert.Equal(sent.Order(), got.Select(r => r.WebhookId).Order());
+        Assert.Equal(12, got.Count); // each exactly once: the claims never let both instances send one delivery
+    }
+
+    [Fact]
+    public async Task Events_past_the_retention_period_are_deleted_with_their_deliveries_and_attempts()
+    {
+        var api = Host(new Dictionary<string, string?> { ["Webhooks:Retention"] = "00:00:02", ["Webhooks:CleanupInterval"] = "00:00:00.500" });
+        using var tenant = await api.CreateTenantAsync();
+        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, _receiver.Url("old"));
+        var message = await api.EnqueueAsync(tenant.TenantId, "kpi.alert.triggered", Alert(1));
+        await _receiver.WaitForAsync(r => r.Count >= 1, "the event");
+
+        await WaitFor(() => api.WithDb(db => !db.WebhookMessages.Any(m => m.Id == message!.Id)), "the old message deleted");
+        Assert.Empty(api.Deliveries(id));
+        Assert.Equal(0, api.WithDb(db => db.WebhookAttempts.Count(x => x.TenantId == tenant.TenantId)));
+        await tenant.Http.GetAsync($"/v1/webhook-endpoints/{id}").Expect(HttpStatusCode.OK); // the endpoint stays
+    }
+
+    [Fact]
     public async Task Events_arrive_in_creation_order_and_a_redelivery_repeats_the_webhook_id_so_receivers_can_deduplicate()
     {
         var api = Host();
