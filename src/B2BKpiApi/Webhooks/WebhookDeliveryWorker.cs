@@ -14,7 +14,8 @@ namespace B2BKpiApi.Webhooks;
 /// </summary>
 public sealed partial class WebhookDeliveryWorker(
     IServiceScopeFactory scopes, WebhookSender sender, WebhookSecrets secrets, WebhookSignal signal,
-    IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDeliveryWorker> logger) : BackgroundService
+    IOptions<WebhookOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<WebhookDeliveryWorker> logger)
+    : BackgroundService
 {
     public const string Pending = "pending";
     public const string Succeeded = "succeeded";
@@ -24,6 +25,20 @@ public sealed partial class WebhookDeliveryWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the API is up: a start that fails (a port in use) must end without the worker touching the database.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
         var nextCleanup = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
