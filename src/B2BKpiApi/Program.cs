@@ -15,6 +15,11 @@ if (args is ["--health-probe", var probeUrl])
     return await HealthProbe.RunAsync(probeUrl);
 
 var builder = WebApplication.CreateBuilder(args);
+if (WebhookServices.UnsafeConfiguration(builder) is { } unsafeWebhooks)
+{
+    await Console.Error.WriteLineAsync(unsafeWebhooks);
+    return 2;
+}
 builder.AddKpiObservability();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
@@ -52,6 +57,7 @@ builder.Services.AddScoped<KpiEngine>();
 builder.Services.AddKpiResponseCache(builder.Configuration);
 builder.Services.AddSingleton<KpiReadLimiter>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
+builder.Services.AddWebhooks(builder.Configuration, builder.Environment);
 builder.Services.AddKpiAlerts(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 

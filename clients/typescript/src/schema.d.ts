@@ -676,6 +676,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints, page by page
+         * @description Cursor-paginated in creation order. `limit` is 1–200 (default 50). Secrets are never shown.
+         */
+        get: operations["ListWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Registers a URL that receives the tenant's events as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The answer holds the signing `secret` (`whsec_` and base64): it is shown only here and stored encrypted, so keep it (an Idempotency-Key replay does not repeat it). `url` must be https (plain http only for loopback when the server allows it for development), without credentials, and its host must not resolve to a loopback, private, link-local (cloud metadata), multicast or otherwise reserved address; that is checked again at every connection. Redirects are not followed.
+         */
+        post: operations["CreateWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook endpoint
+         * @description Shows the endpoint and its health: `failingSince` while deliveries fail, `disabledReason` and `disabledAt` when the service disabled it after failing for 3 days. The secret is never shown again. Another tenant's id answers 404. The `ETag` header identifies this revision, for `If-Match`.
+         */
+        get: operations["GetWebhookEndpoint"];
+        /**
+         * Replace a webhook endpoint
+         * @description Replaces `url`, `description`, `enabled` (true when left out) and `eventTypes`; the secret is kept (rotate it with rotate-secret). Setting `enabled` to true on an endpoint the service disabled clears `disabledReason`, `disabledAt` and `failingSince`, and its waiting deliveries resume. With `If-Match`, an endpoint changed since answers 412. Another tenant's id answers 404. `url` must be https (plain http only for loopback when the server allows it for development), without credentials, and its host must not resolve to a loopback, private, link-local (cloud metadata), multicast or otherwise reserved address; that is checked again at every connection. Redirects are not followed.
+         */
+        put: operations["ReplaceWebhookEndpoint"];
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Answers 204; deliveries still waiting for it are dropped with it. Another tenant's id answers 404. With `If-Match`, an endpoint changed since that ETag was read answers 412 and stays.
+         */
+        delete: operations["DeleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook endpoint's signing secret
+         * @description Issues a new signing secret, shown only in this answer. Until `previousSecretExpiresAt` (24 hours) every request is signed with both: `webhook-signature` holds two space-separated `v1,` signatures, so receivers can switch without losing an event. A secret rotated before is dropped. Another tenant's id answers 404.
+         */
+        post: operations["RotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to a webhook endpoint
+         * @description Queues a signed `webhook.test` event (schema `WebhookTestEvent`) for this endpoint only, whatever event types it subscribed to, and answers 202 with the delivery's id and `webhook-id`; it arrives within seconds and shows in the deliveries list. A disabled endpoint answers 409. Another tenant's id answers 404.
+         */
+        post: operations["TestWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries and their attempts, newest first
+         * @description Each delivery shows its status, the number of scheduled attempts made, the next one (while pending), and every HTTP attempt (`attemptLog`, newest first: response status, duration, or the error when there was no response). Cursor-paginated, newest first. Another tenant's endpoint id answers 404.
+         */
+        get: operations["ListWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed message again
+         * @description Queues a new delivery of the same message to the endpoint, with the same `webhook-id` and body (a receiver that already processed it recognises it), and answers 202 with the new delivery's id. A disabled endpoint answers 409: enable it first. Another tenant's ids answer 404.
+         */
+        post: operations["RedeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1193,6 +1325,38 @@ export interface components {
         ListKpisResponse: {
             items: components["schemas"]["KpiDefinitionResponse"][];
         };
+        ListWebhookDeliveriesAttempt: {
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: int32 */
+            durationMs: number;
+            /** Format: int32 */
+            responseStatus?: number | null;
+            error?: string | null;
+        };
+        ListWebhookDeliveriesDelivery: {
+            /** Format: uuid */
+            id: string;
+            webhookId: string;
+            eventType: string;
+            status: string;
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt?: string | null;
+            /** Format: int32 */
+            lastResponseStatus?: number | null;
+            lastError?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt?: string | null;
+            attemptLog: components["schemas"]["ListWebhookDeliveriesAttempt"][];
+        };
+        ListWebhookDeliveriesDeliveryPage: {
+            items: components["schemas"]["ListWebhookDeliveriesDelivery"][];
+            nextCursor?: string | null;
+        };
         PeriodResponse: {
             /** Format: date */
             from: string;
@@ -1215,12 +1379,24 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        QueuedWebhook: {
+            /** Format: uuid */
+            deliveryId: string;
+            webhookId: string;
+        };
         /** @enum {string|null} */
         RespondentRole: "economic-buyer" | "technical-buyer" | "user" | "gatekeeper" | "other" | null;
         RotateTenantKeyResponse: {
             /** Format: uuid */
             id: string;
             apiKey: string;
+        };
+        RotateWebhookEndpointSecretRotatedSecret: {
+            /** Format: uuid */
+            id: string;
+            secret: string;
+            /** Format: date-time */
+            previousSecretExpiresAt: string;
         };
         SampleResponse: {
             /** Format: int32 */
@@ -1287,6 +1463,82 @@ export interface components {
         SurveyResponsePage: {
             items: components["schemas"]["SurveyResponse"][];
             nextCursor?: string | null;
+        };
+        WebhookEndpointCreatedResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description?: string | null;
+            enabled: boolean;
+            eventTypes: string[];
+            /** Format: date-time */
+            failingSince?: string | null;
+            disabledReason?: string | null;
+            /** Format: date-time */
+            disabledAt?: string | null;
+            /** Format: date-time */
+            previousSecretExpiresAt?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The signing secret (`whsec_` and base64): shown only in this answer. */
+            secret: string;
+        };
+        WebhookEndpointRequest: {
+            url: string;
+            description?: string | null;
+            enabled?: boolean | null;
+            eventTypes: string[];
+        };
+        WebhookEndpointResponse: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description?: string | null;
+            enabled: boolean;
+            eventTypes: string[];
+            /**
+             * Format: date-time
+             * @description When deliveries started failing without a success since; null while healthy.
+             */
+            failingSince?: string | null;
+            /** @description Why the service disabled the endpoint (it failed for 3 days); cleared when it is enabled again. */
+            disabledReason?: string | null;
+            /** Format: date-time */
+            disabledAt?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the secret before the last rotation still signs, beside the current one.
+             */
+            previousSecretExpiresAt?: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookEndpointResponsePage: {
+            items: components["schemas"]["WebhookEndpointResponse"][];
+            nextCursor?: string | null;
+        };
+        WebhookTestEvent: {
+            /** @description The event type: webhook.test. */
+            type: string;
+            /**
+             * Format: date-time
+             * @description When the event was created (RFC 3339, UTC).
+             */
+            timestamp: string;
+            data: components["schemas"]["WebhookTestEventData"];
+        };
+        WebhookTestEventData: {
+            /**
+             * Format: uuid
+             * @description The endpoint the test was sent to.
+             */
+            endpointId: string;
+            /** @description A fixed sentence saying what the event is for. */
+            message: string;
         };
     };
     responses: never;
@@ -4606,6 +4858,609 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with a different request. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200; 50 when absent. */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponsePage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointCreatedResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description A strong validator of the stored revision of this record: send it in If-Match to update or delete only that revision. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional. The ETag of the record as last read (or `*` for any existing record): when the record has changed since, nothing is written and the answer is 412. Without it, the last writer wins. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotateWebhookEndpointSecretRotatedSecret"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TestWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedWebhook"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200; 50 when absent. */
+                limit?: number;
+                /** @description The nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookDeliveriesDeliveryPage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RedeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+                /** @description A delivery's id, from the endpoint's deliveries list. */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedWebhook"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -30,12 +30,15 @@ public static class IdempotencyGuards
     /// <summary>Printable ASCII only (space to '~'): a UUID fits, a control or non-ASCII character is refused.</summary>
     public static bool IsValidKey(string key) => key.All(c => c is >= ' ' and <= '~');
 
+    /// <summary>The largest answer kept for replay; 0 for an operation whose answer holds a secret (it must never be stored).</summary>
     public static int MaxStoredResponseBytes(HttpContext context) =>
-        context.RequestServices.GetRequiredService<IConfiguration>()
-            .GetValue("Idempotency:MaxStoredResponseBytes", DefaultMaxStoredResponseBytes);
+        context.GetEndpoint()?.Metadata.GetMetadata<AnswerHoldsSecret>() is not null
+            ? 0
+            : context.RequestServices.GetRequiredService<IConfiguration>()
+                .GetValue("Idempotency:MaxStoredResponseBytes", DefaultMaxStoredResponseBytes);
 
     public static string NotKeptDetail(int status) =>
-        $"A request with this Idempotency-Key already succeeded (status {status}), but its answer was too large to keep for replay, " +
+        $"A request with this Idempotency-Key already succeeded (status {status}), but its answer was too large to keep for replay (or held a secret), " +
         "so it is not repeated and nothing was changed now. Read the records with GET, or use a new key for a new request.";
 
     /// <summary>Renews the claim until disposed, so that a live request's claim is never taken for a dead one.</summary>
@@ -82,3 +85,9 @@ public static class IdempotencyGuards
         }
     }
 }
+
+/// <summary>
+/// Endpoint metadata: the answer holds a secret shown once (a webhook signing secret), so it is never stored for
+/// replay; the Idempotency-Key still guards against a second execution.
+/// </summary>
+public sealed class AnswerHoldsSecret;

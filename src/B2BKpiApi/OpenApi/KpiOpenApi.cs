@@ -60,7 +60,9 @@ public static class KpiOpenApi
         });
 
     private static readonly string[] NamedOperations =
-        ["ListKpis", "GetKpi", "GetKpiSeries", "GetScorecard", "ListBenchmarks", "CreateTenant", "GetTenant", "RotateTenantKey"];
+        ["ListKpis", "GetKpi", "GetKpiSeries", "GetScorecard", "ListBenchmarks", "CreateTenant", "GetTenant", "RotateTenantKey",
+         "CreateWebhookEndpoint", "ListWebhookEndpoints", "GetWebhookEndpoint", "ReplaceWebhookEndpoint", "DeleteWebhookEndpoint",
+         "RotateWebhookEndpointSecret", "TestWebhookEndpoint", "ListWebhookDeliveries", "RedeliverWebhookDelivery"];
 
     private static readonly string[] ResourceOperations = ["Create", "Get", "List", "Replace", "Delete", "BatchUpsert", "Import"];
 
@@ -95,6 +97,8 @@ public static class KpiOpenApi
             var path = context.ApiDescription.RelativePath ?? "";
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p is { Name: "id", In: ParameterLocation.Path }) ?? [])
                 parameter.Description ??= "The record's id, as returned when it was created.";
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p is { Name: "deliveryId", In: ParameterLocation.Path }) ?? [])
+                parameter.Description ??= "A delivery's id, from the endpoint's deliveries list.";
             if (!path.StartsWith("v1/kpis/{id}", StringComparison.Ordinal) && !path.StartsWith("v1/scorecard", StringComparison.Ordinal))
                 return;
             foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
@@ -196,6 +200,7 @@ public static class KpiOpenApi
             ["Surveys"] = "One answer each: NPS (0–10), CSAT (1–5) or CES (1–7).",
             ["Costs"] = "Costs by category and day: cogs, direct labor, sales, marketing, overhead.",
             ["Kpis"] = "The KPI catalog, results for a period, series, the scorecard and the benchmark sets.",
+            ["Webhook endpoints"] = "Receivers of the tenant's events as signed Standard Webhooks, their secrets, deliveries and attempts.",
         };
 
         public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)

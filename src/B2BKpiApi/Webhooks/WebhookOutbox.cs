@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 using B2BKpiApi.Data;
 
@@ -66,7 +67,28 @@ public static class WebhookOutbox
                 CreatedAt = now,
             });
         }
+        WakeWorkerAfterSave(db);
         return message;
+    }
+
+    /// <summary>
+    /// Wakes this process's delivery worker once the caller's SaveChanges succeeded, so the event goes out at once
+    /// instead of at the next poll. Inside a caller's transaction the worker may look before the commit; it then
+    /// finds the delivery at its next poll (about a second), which is why polling stays.
+    /// </summary>
+    private static void WakeWorkerAfterSave(KpiDbContext db)
+    {
+        var signal = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider
+            ?.GetService<WebhookSignal>();
+        if (signal is null)
+            return;
+        EventHandler<SavedChangesEventArgs>? wake = null;
+        wake = (_, _) =>
+        {
+            db.SavedChanges -= wake;
+            signal.Notify();
+        };
+        db.SavedChanges += wake;
     }
 
     private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);

@@ -24,6 +24,8 @@ public sealed class CachingFactory : ApiFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+        // The webhook delivery worker polls the database in the background; the counter is for the requests' commands.
+        builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(s => s.ConfigureDbContext<KpiDbContext>(o => o.AddInterceptors(Counter)));

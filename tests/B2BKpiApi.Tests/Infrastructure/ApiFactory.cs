@@ -33,6 +33,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         // The alert worker polls the database every second; hosts that do not test alerts leave it off, so that
         // tests counting a request's SQL commands count only the request's (AlertsFactory turns it on).
         builder.UseSetting("Alerts:Enabled", "false");
+        // Likewise the webhook delivery worker (WebhookApiFactory turns it on).
+        builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
     }
 
     public HttpClient CreateAdminClient()
