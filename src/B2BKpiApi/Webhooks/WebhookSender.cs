@@ -26,7 +26,7 @@ public sealed record SendOutcome(bool Succeeded, int? ResponseStatus, string? Er
 /// </summary>
 public sealed class WebhookSender : IDisposable
 {
-    public const string UserAgent = "B2BKpiApi-Webhooks/1.0 (+https://github.com/b2b-kpi-api)";
+    public const string UserAgent = "B2BKpiApi-Webhooks/1.0";
 
     private readonly HttpClient _http;
     private readonly ResiliencePipelineRegistry<Guid> _pipelines = new();
