@@ -4,7 +4,6 @@ using B2BKpiApi.Metrics;
 using FastEndpoints;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace B2BKpiApi.Features.Alerts;
 
@@ -162,25 +161,11 @@ public sealed record AlertRuleResponse(
 /// </summary>
 public static class AlertTags
 {
-    public static string For(AlertRule rule) =>
-        $"\"{rule.Id.ToString("N", System.Globalization.CultureInfo.InvariantCulture)}-{rule.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+    public static string For(AlertRule rule) => Resources.EntityTags.For(rule.Id, rule.Version);
 
     public static void Stamp(HttpResponse response, AlertRule rule) => response.Headers.ETag = For(rule);
 
     /// <summary>Null when the request may go on; otherwise the 412 to answer. Compares strongly, like EntityTags.</summary>
-    public static ProblemHttpResult? Precondition(HttpRequest request, AlertRule current)
-    {
-        var values = request.Headers.IfMatch;
-        if (values.Count == 0)
-            return null;
-        var tag = For(current);
-        if (EntityTagHeaderValue.TryParseList(values, out var tags)
-            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || (!t.IsWeak && t.Tag.Equals(tag, StringComparison.Ordinal))))
-            return null;
-        return TypedResults.Problem(
-            "The alert rule changed since the ETag in If-Match was read (or the If-Match value is not a strong ETag of this rule); " +
-            "nothing was written. Read the rule again, then retry with its current ETag.",
-            statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition Failed",
-            type: "https://tools.ietf.org/html/rfc9110#section-15.5.13");
-    }
+    public static ProblemHttpResult? Precondition(HttpRequest request, AlertRule current) =>
+        Resources.EntityTags.Precondition(request, For(current), "alert rule");
 }

@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using B2BKpiApi.Data;
+using B2BKpiApi.Features.Resources;
 using FastEndpoints;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace B2BKpiApi.Features.WebhookEndpoints;
 
@@ -95,27 +95,13 @@ public static class WebhookEndpointResource
     public const string Noun = "webhook endpoint";
 
     /// <summary>The strong ETag of an endpoint: its id and version, which every change by its owner raises.</summary>
-    public static string Tag(WebhookEndpoint e) =>
-        $"\"{e.Id.ToString("N", System.Globalization.CultureInfo.InvariantCulture)}-{e.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+    public static string Tag(WebhookEndpoint e) => EntityTags.For(e.Id, e.Version);
 
     public static void Stamp(HttpResponse response, WebhookEndpoint e) => response.Headers.ETag = Tag(e);
 
     /// <summary>Null when the request may go on (no If-Match, <c>*</c>, or the current tag); otherwise the 412, as for records.</summary>
-    public static ProblemHttpResult? Precondition(HttpRequest request, WebhookEndpoint current)
-    {
-        var values = request.Headers.IfMatch;
-        if (values.Count == 0)
-            return null;
-        var tag = Tag(current);
-        if (EntityTagHeaderValue.TryParseList(values, out var tags)
-            && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || (!t.IsWeak && t.Tag.Equals(tag, StringComparison.Ordinal))))
-            return null;
-        return TypedResults.Problem(
-            "The webhook endpoint changed since the ETag in If-Match was read (or the If-Match value is not a strong ETag of it); " +
-            "nothing was written. Read it again, then retry with its current ETag.",
-            statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition Failed",
-            type: "https://tools.ietf.org/html/rfc9110#section-15.5.13");
-    }
+    public static ProblemHttpResult? Precondition(HttpRequest request, WebhookEndpoint current) =>
+        EntityTags.Precondition(request, Tag(current), "webhook endpoint");
 
     public const string SecurityRules =
         "`url` must be https (plain http only for loopback when the server allows it for development), without credentials, and its host " +
