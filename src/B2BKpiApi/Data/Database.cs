@@ -46,7 +46,7 @@ public static class Database
                 options.UseSqlite(sqlite.ConnectionString);
                 break;
             case Postgres:
-                options.UseNpgsql(Required(connectionString, provider));
+                options.UseNpgsql(WithBoundedPool(Required(connectionString, provider)));
                 break;
             case SqlServer:
                 options.UseSqlServer(Required(connectionString, provider));
@@ -61,6 +61,23 @@ public static class Database
         options.ConfigureWarnings(w => w
             .Ignore(CoreEventId.QueryIterationFailed, CoreEventId.SaveChangesFailed, RelationalEventId.CommandError,
                 RelationalEventId.ConnectionError, RelationalEventId.TransactionError));
+    }
+
+    /// <summary>The default size of the PostgreSQL connection pool when the connection string does not set one.</summary>
+    public const int DefaultPostgresPoolSize = 30;
+
+    /// <summary>
+    /// Npgsql's default pool (100 connections) equals PostgreSQL's default <c>max_connections</c>, so one busy instance
+    /// could take every connection the server has and be refused (53300) by it, answering 503s. A smaller pool makes a
+    /// burst queue for a connection instead (up to the connection string's <c>Timeout</c>), and leaves room for other
+    /// instances and tools. A connection string that sets <c>Maximum Pool Size</c> keeps its own value.
+    /// </summary>
+    public static string WithBoundedPool(string connectionString)
+    {
+        if (System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"max(imum)?\s*pool\s*size",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant))
+            return connectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = DefaultPostgresPoolSize }.ConnectionString;
     }
 
     /// <summary>Where the migrations of an EF provider (its <c>IDatabaseProvider.Name</c>) live.</summary>
