@@ -16,6 +16,7 @@ import net from "node:net";
 import { spawn } from "node:child_process";
 import { writeFileSync, openSync, mkdirSync } from "node:fs";
 import path from "node:path";
+// From the repo root's node_modules (`npm ci` at the root), as tests/webhooks/verify.mjs uses it.
 import { Webhook } from "standardwebhooks";
 import { call, newTenant, assertProblem, BASE, ADMIN, randomUUID } from "./lib.mjs";
 
@@ -194,6 +195,25 @@ after(async () => {
   for (const r of [s.receiverA, s.receiverB]) r?.server.close();
 });
 
+test("Production refuses to start with Webhooks:AllowLoopbackHttp=true: one line on stderr, exit code 2", { skip }, async () => {
+  const port = await freePort();
+  const child = spawn("dotnet", [PROBE_DLL, "--urls", `http://127.0.0.1:${port}`], {
+    cwd: path.dirname(PROBE_DLL),
+    env: { ...serverEnv, ASPNETCORE_ENVIRONMENT: "Production", ConnectionStrings__Kpi: `Data Source=${PROBE_WORK}/refused.db`, Database__Provider: "sqlite" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (c) => { stderr += c; });
+  child.stdout.resume();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const code = await new Promise((resolve) => child.on("exit", (c, signal) => resolve(signal ?? c)));
+  clearTimeout(timer);
+  assert.equal(code, 2, `exit ${code} (SIGKILL: it started and served); stderr: ${stderr.slice(0, 500)}`);
+  assert.equal(stderr.trim().split("\n").length, 1, `stderr is not one line: ${stderr.slice(0, 500)}`);
+  assert.match(stderr, /AllowLoopbackHttp/);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null)), null, "something answers on its port");
+});
+
 test("SSRF: metadata, private, IPv6 loopback and localhost URLs are 400 problems naming url, nothing stored (Production server)", { skip }, async () => {
   const t = await newTenant("ssrf");
   const before = await call("GET", "/v1/webhook-endpoints", { key: t.key });
@@ -328,6 +348,7 @@ test("kill -9 while a delivery waits for its durable retry: after restart it arr
     const d = (await deliveries(A.key, s.endpointA.id)).find((x) => x.eventType === "kpi.alert.resolved");
     return d && d.status === "pending" && d.attempts >= 1 && d.nextAttemptAt && d.attemptLog.length >= 1 && d;
   }, 20_000);
+  const killedAt = Date.now();
   await stopServer("SIGKILL");
   const failed = rA.ofType("kpi.alert.resolved");
   assert.ok(failed.length >= 1 && failed.every((q) => q.answered === 500), "the receiver saw no failed attempt before the kill");
@@ -357,6 +378,9 @@ test("kill -9 while a delivery waits for its durable retry: after restart it arr
   assert.equal(codes.filter((c) => c === 500).length, failed.length, `attempt log ${JSON.stringify(codes)} vs ${failed.length} failed requests`);
   assert.equal(codes.filter((c) => c >= 200 && c < 300).length, 1, `attempt log ${JSON.stringify(codes)}: not exactly one success`);
   assert.equal(done.attemptLog.length, failed.length + 1, `attempt log ${JSON.stringify(done.attemptLog)}`);
+  const success = done.attemptLog.find((a) => a.responseStatus < 300);
+  assert.ok(Date.parse(success.startedAt) > killedAt, "the successful attempt was made before the kill, not by the restarted server");
+  assert.equal(done.attempts, pending.attempts + 1, "the restarted server made more than one scheduled attempt");
   // Exactly once as a success; one delivery per event; the rule settled at ok.
   assert.equal(rA.ofType("kpi.alert.resolved").filter((q) => q.answered < 300).length, 1, "kpi.alert.resolved succeeded twice");
   const all = await deliveries(A.key, s.endpointA.id);
