@@ -117,7 +117,7 @@ async function startReceiver(label) {
     req.on("end", () => {
       const status = r.status;
       r.requests.push({ method: req.method, path: req.url, headers: { ...req.headers }, body: Buffer.concat(chunks).toString("utf8"), answered: status });
-      res.writeHead(status, { "content-type": "text/plain" });
+      res.writeHead(status, { "content-type": "text/plain", ...(r.location ? { location: r.location } : {}) });
       res.end(status < 300 ? "" : "receiver is down");
     });
   });
@@ -192,7 +192,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await stopServer("SIGTERM").catch(() => {});
-  for (const r of [s.receiverA, s.receiverB]) r?.server.close();
+  for (const r of [s.receiverA, s.receiverB, s.receiverTarget, s.receiverRedirect]) r?.server.close();
 });
 
 test("Production refuses to start with Webhooks:AllowLoopbackHttp=true: one line on stderr, exit code 2", { skip }, async () => {
@@ -226,6 +226,16 @@ test("SSRF: metadata, private, IPv6 loopback and localhost URLs are 400 problems
   }
   const after = await call("GET", "/v1/webhook-endpoints", { key: t.key });
   assert.deepEqual(after.json, before.json, "a refused URL was stored");
+
+  // Replace is guarded like create: an endpoint (disabled, on a documentation address) cannot be moved inside.
+  const ok = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://203.0.113.10/hooks", enabled: false, eventTypes: ["webhook.test"] } });
+  assert.equal(ok.status, 201, ok.text);
+  for (const url of ["https://169.254.169.254/latest/meta-data/", "https://[::1]/hooks", `${BASE}/v1/tenants`]) {
+    const r = await call("PUT", `/v1/webhook-endpoints/${ok.json.id}`, { key: t.key, body: { url, enabled: false, eventTypes: ["webhook.test"] } });
+    assertProblem(r, `replace with ${url}`, [400]);
+    assert.ok(r.json.errors && Object.hasOwn(r.json.errors, "url"), `replace with ${url}: the problem does not name url: ${r.text}`);
+  }
+  assert.equal((await call("GET", `/v1/webhook-endpoints/${ok.json.id}`, { key: t.key })).json.url, "https://203.0.113.10/hooks");
 });
 
 test("SSRF: with loopback http allowed, metadata and private addresses are still refused", { skip }, async () => {
@@ -337,6 +347,27 @@ test("another tenant's endpoint and rule ids: 404 on get, replace, delete, deliv
   const listA = await wcall("GET", "/v1/webhook-endpoints", { key: A.key });
   assert.deepEqual(listA.json.items.map((e) => e.id), [s.endpointA.id], "A's list shows another tenant's endpoint");
   s.ruleB = ruleB.json;
+});
+
+test("a redirect is not followed: the 3xx is a failed attempt and its target gets nothing", { skip }, async () => {
+  const R = await tenantOn("redirect");
+  const target = s.receiverTarget = await startReceiver("target");
+  const redirecting = s.receiverRedirect = await startReceiver("redirect");
+  redirecting.status = 307;
+  redirecting.location = target.url;
+  const endpoint = await registerEndpoint(R.key, redirecting.url, ["webhook.test"]);
+  assert.equal((await wcall("POST", `/v1/webhook-endpoints/${endpoint.id}/test`, { key: R.key })).status, 202);
+  // Once the attempt is recorded, a followed redirect would already have reached the target.
+  const d = await waitFor("the redirected attempt recorded", async () => {
+    const [x] = await deliveries(R.key, endpoint.id);
+    return x?.attemptLog.length >= 1 && x;
+  });
+  assert.equal(d.attemptLog.at(-1).responseStatus, 307);
+  assert.notEqual(d.status, "succeeded");
+  assert.ok(redirecting.requests.length >= 1);
+  assert.equal(target.requests.length, 0, "the redirect was followed");
+  // Stop its re-attempts from running on in the background.
+  assert.equal((await wcall("DELETE", `/v1/webhook-endpoints/${endpoint.id}`, { key: R.key })).status, 204);
 });
 
 test("kill -9 while a delivery waits for its durable retry: after restart it arrives once, same webhook-id, attempts listed", { skip }, async () => {
