@@ -30,15 +30,19 @@ esac
 
 cleanup() {
   live_api_stop
-  # The crash probe restarts the server itself; stop any instance it left behind (its pid is in this file).
-  if [ -f "$work/restarted.pid" ]; then
-    p="$(cat "$work/restarted.pid")"
+  # The crash probe restarts the server itself; stop any instance it left behind (its pid is in restarted.pid).
+  # The webhook probe runs a server of its own (loopback receivers are refused in Production); stop it likewise.
+  for f in restarted.pid webhooks.pid; do
+    [ -f "$work/$f" ] || continue
+    p="$(cat "$work/$f")"
     kill "$p" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
-  fi
+  done
   if [ -n "$pg_db" ]; then
-    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -q -c "DROP DATABASE IF EXISTS \"$pg_db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    for db in "$pg_db" "${pg_db}_wh"; do
+      PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -q -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+    done
   fi
   rm -rf "$work"
 }
@@ -59,6 +63,10 @@ if [ "$rc" -ne 0 ]; then
   if [ -f "$work/server-restarted.log" ]; then
     echo "probes ($provider): the restarted API's last log lines (crash probe):" >&2
     tail -n 40 "$work/server-restarted.log" >&2 || true
+  fi
+  if [ -f "$work/server-webhooks.log" ]; then
+    echo "probes ($provider): the webhook probe's own API's last log lines:" >&2
+    tail -n 40 "$work/server-webhooks.log" >&2 || true
   fi
 fi
 echo "probes ($provider): $([ "$rc" -eq 0 ] && echo OK || echo FAILED)"
