@@ -159,7 +159,7 @@ public sealed class WebhookUrlGuard(IWebhookHostResolver resolver, IOptions<Webh
         foreach (var address in addresses)
         {
             if (AddressClassifier.Refusal(address, AllowLoopback) is { } refusal)
-                throw new WebhookAddressRefusedException($"resolves to a {refusal} address, which webhooks may not reach.");
+                throw new WebhookAddressRefusedException($"resolves to {("aeiou".Contains(refusal[0], StringComparison.Ordinal) ? "an" : "a")} {refusal} address, which webhooks may not reach.");
         }
         return addresses;
     }
