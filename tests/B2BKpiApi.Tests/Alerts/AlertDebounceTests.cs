@@ -17,25 +17,12 @@ public sealed class AlertDebounceTests(AlertDebounceTests.Factory factory) : ICl
         protected override TimeSpan QuietPeriod => TimeSpan.FromSeconds(5);
     }
 
-    private static async Task<(TenantClient Tenant, Guid RuleId)> TenantWithRule(AlertsFactory factory, string kpiId, JsonObject condition)
-    {
-        var tenant = await factory.CreateTenantAsync();
-        factory.Subscribe(tenant);
-        var rule = await AlertData.CreateRule(tenant, new JsonObject
-        {
-            ["name"] = $"{kpiId} {condition["type"]}", ["kpiId"] = kpiId, ["window"] = "month", ["condition"] = condition,
-        });
-        var id = Guid.Parse(rule["id"]!.GetValue<string>());
-        await factory.CaughtUp(tenant, id);
-        return (tenant, id);
-    }
-
     private static async Task<JsonNode> Rule(TenantClient tenant, Guid id) => await tenant.Http.GetAsync($"/v1/alerts/{id}").Expect(HttpStatusCode.OK);
 
     [Fact]
     public async Task A_CSV_import_of_1000_rows_is_one_evaluation()
     {
-        var (tenant, id) = await TenantWithRule(factory, "active-clients", new JsonObject { ["type"] = "above", ["threshold"] = 999 });
+        var (tenant, id) = await factory.TenantWithRule("active-clients", new JsonObject { ["type"] = "above", ["threshold"] = 999 });
         using var _ = tenant;
         var before = factory.Evaluations.For("active-clients");
         var csv = new StringBuilder("externalId,name,acquiredOn,industry\n");
@@ -54,7 +41,7 @@ public sealed class AlertDebounceTests(AlertDebounceTests.Factory factory) : ICl
     [Fact]
     public async Task A_burst_of_50_batches_is_one_evaluation()
     {
-        var (tenant, id) = await TenantWithRule(factory, "arr-per-client", new JsonObject { ["type"] = "above", ["threshold"] = 1_000_000 });
+        var (tenant, id) = await factory.TenantWithRule("arr-per-client", new JsonObject { ["type"] = "above", ["threshold"] = 1_000_000 });
         using var _ = tenant;
         var before = factory.Evaluations.For("arr-per-client");
         for (var b = 0; b < 50; b++)

@@ -15,27 +15,13 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     private const string March = "from=2026-03-01&to=2026-03-31";
     private const string February = "from=2026-02-01&to=2026-02-28";
 
-    private async Task<(TenantClient Tenant, Guid RuleId)> TenantWithRule(string kpiId, JsonObject condition, bool subscribe = true)
-    {
-        var tenant = await factory.CreateTenantAsync();
-        if (subscribe)
-            factory.Subscribe(tenant);
-        var rule = await AlertData.CreateRule(tenant, new JsonObject
-        {
-            ["name"] = $"{kpiId} {condition["type"]}", ["kpiId"] = kpiId, ["window"] = "month", ["condition"] = condition,
-        });
-        var id = Guid.Parse(rule["id"]!.GetValue<string>());
-        await factory.CaughtUp(tenant, id);
-        return (tenant, id);
-    }
-
     private static async Task<JsonNode> Rule(TenantClient tenant, Guid id) => await tenant.Http.GetAsync($"/v1/alerts/{id}").Expect(HttpStatusCode.OK);
 
 
     [Fact]
     public async Task Above_fires_once_and_resolves_once_and_the_event_carries_the_KPI_exactly_as_the_API_returns_it()
     {
-        var (tenant, id) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 2 });
+        var (tenant, id) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 2 });
         using var _ = tenant;
         Assert.Equal("ok", (await Rule(tenant, id))["state"]!.GetValue<string>()); // no clients: 0 new clients is not above 2
         Assert.Empty(factory.Messages(tenant));
@@ -90,7 +76,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Below_fires_and_resolves_on_CSAT_computed_from_the_answers()
     {
-        var (tenant, id) = await TenantWithRule("customer-satisfaction-score", new JsonObject { ["type"] = "below", ["threshold"] = 50 });
+        var (tenant, id) = await factory.TenantWithRule("customer-satisfaction-score", new JsonObject { ["type"] = "below", ["threshold"] = 50 });
         using var _ = tenant;
         var scores = new List<int> { 2, 5, 3 };
         await AlertData.Batch(tenant, "/v1/surveys", scores.Select((s, i) => AlertData.Survey($"s{i}", "csat", s, "2026-03-10")).ToArray());
@@ -117,7 +103,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Outside_benchmark_fires_below_every_NPS_band_and_resolves_inside_one()
     {
-        var (tenant, id) = await TenantWithRule("net-promoter-score", new JsonObject { ["type"] = "outside-benchmark" });
+        var (tenant, id) = await factory.TenantWithRule("net-promoter-score", new JsonObject { ["type"] = "outside-benchmark" });
         using var _ = tenant;
         // seed-2025: commendable 30–50, world-class > 50, both for any industry.
         var scores = new List<int> { 3, 3, 3, 10 };
@@ -143,7 +129,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Change_in_percent_versus_the_previous_calendar_month_fires_and_resolves()
     {
-        var (tenant, id) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "change", ["by"] = 100, ["unit"] = "percent" });
+        var (tenant, id) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "change", ["by"] = 100, ["unit"] = "percent" });
         using var _ = tenant;
         var february = new List<string> { "2026-02-01", "2026-02-28" };
         var march = new List<string> { "2026-03-01", "2026-03-02", "2026-03-03", "2026-03-31", "2026-03-30" };
@@ -167,7 +153,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Change_in_points_fires_on_a_fall_when_by_is_negative()
     {
-        var (tenant, id) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "change", ["by"] = -2, ["unit"] = "points" });
+        var (tenant, id) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "change", ["by"] = -2, ["unit"] = "points" });
         using var _ = tenant;
         await AlertData.Batch(tenant, "/v1/clients",
             AlertData.Client("f1", "2026-02-01"), AlertData.Client("f2", "2026-02-02"), AlertData.Client("f3", "2026-02-03"),
@@ -183,7 +169,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task No_data_is_silent_from_ok_triggers_into_firing_and_resolves_out_of_firing()
     {
-        var (tenant, id) = await TenantWithRule("customer-satisfaction-score", new JsonObject { ["type"] = "below", ["threshold"] = 50 });
+        var (tenant, id) = await factory.TenantWithRule("customer-satisfaction-score", new JsonObject { ["type"] = "below", ["threshold"] = 50 });
         using var _ = tenant;
         var rule = await Rule(tenant, id);
         Assert.Equal("no-data", rule["state"]!.GetValue<string>());
@@ -208,7 +194,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task A_transition_without_a_subscribed_endpoint_changes_the_state_and_sends_nothing()
     {
-        var (tenant, id) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 }, subscribe: false);
+        var (tenant, id) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 }, subscribe: false);
         using var _ = tenant;
         await AlertData.Batch(tenant, "/v1/clients", AlertData.Client("a", "2026-03-02"));
         await factory.CaughtUp(tenant, id);
@@ -219,9 +205,9 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Another_tenants_writes_never_evaluate_or_fire_this_tenants_rules()
     {
-        var (mine, myRule) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
+        var (mine, myRule) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
         using var _ = mine;
-        var (other, otherRule) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
+        var (other, otherRule) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
         using var __ = other;
         var mineBefore = factory.Rule(myRule);
 
@@ -239,7 +225,7 @@ public sealed class AlertEvaluationTests(AlertsFactory factory) : IClassFixture<
     [Fact]
     public async Task Editing_a_firing_rule_evaluates_it_at_once_and_resolves_it_when_it_no_longer_fires()
     {
-        var (tenant, id) = await TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
+        var (tenant, id) = await factory.TenantWithRule("new-clients", new JsonObject { ["type"] = "above", ["threshold"] = 0 });
         using var _ = tenant;
         await AlertData.Batch(tenant, "/v1/clients", AlertData.Client("a", "2026-03-02"));
         await factory.CaughtUp(tenant, id);

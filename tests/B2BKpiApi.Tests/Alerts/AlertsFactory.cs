@@ -129,6 +129,21 @@ public class AlertsFactory : ApiFactory
 
     public AlertRule Rule(Guid id) => WithDb(db => db.AlertRules.IgnoreQueryFilters().AsNoTracking().Single(r => r.Id == id));
 
+    /// <summary>A new tenant (subscribed to alert events unless told otherwise) with one monthly rule, evaluated once.</summary>
+    public async Task<(TenantClient Tenant, Guid RuleId)> TenantWithRule(string kpiId, JsonObject condition, bool subscribe = true)
+    {
+        var tenant = await CreateTenantAsync();
+        if (subscribe)
+            Subscribe(tenant);
+        var rule = await AlertData.CreateRule(tenant, new JsonObject
+        {
+            ["name"] = $"{kpiId} {condition["type"]}", ["kpiId"] = kpiId, ["window"] = "month", ["condition"] = condition,
+        });
+        var id = Guid.Parse(rule["id"]!.GetValue<string>());
+        await CaughtUp(tenant, id);
+        return (tenant, id);
+    }
+
     /// <summary>Waits, up to a deadline, until the rule has been evaluated against the tenant's current data.</summary>
     public async Task<AlertRule> CaughtUp(TenantClient tenant, Guid ruleId, DateTime? after = null)
     {
