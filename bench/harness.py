@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import hashlib
 import decimal
 import http.client
 import io
@@ -23,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -39,7 +41,16 @@ import gen  # noqa: E402
 ADMIN_KEY = "bench-admin-key-0123456789abcdef"
 HOST = "127.0.0.1"
 PG_ADMIN = os.environ.get("BENCH_PG", "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres")
-PG_DB = os.environ.get("BENCH_PG_DB", "kpi_bench")
+# Default database name per checkout, so two checkouts benchmarking on one PostgreSQL never drop each other's.
+PG_DB = os.environ.get("BENCH_PG_DB") or "kpi_bench_" + hashlib.sha1(
+    os.path.dirname(os.path.abspath(__file__)).encode()).hexdigest()[:8]
+
+
+def free_port():
+    """A port the OS reports free on loopback (BENCH_PORT overrides it)."""
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
 
 # Database columns of each resource after the columns every tenant-owned record has.
 BASE_COLS = ["Id", "TenantId", "ExternalId", "CreatedAt", "UpdatedAt", "Version"]
@@ -788,7 +799,7 @@ def main():
     g.add_argument("--quick", dest="mode", action="store_const", const="quick")
     g.add_argument("--full", dest="mode", action="store_const", const="full")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
-    ap.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "5440")))
+    ap.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT") or free_port()))
     ap.add_argument("--records", help="comma list of tenant sizes to measure (default 100000 quick; 100000,1000000 full)")
     ap.add_argument("--warm-records", type=int, default=10_000)
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")

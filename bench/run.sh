@@ -6,8 +6,8 @@
 # usage: bench/run.sh [--quick|--full] [--db sqlite|postgres|both] [--no-build] [--out DIR] [-- harness options]
 #   --quick  100k-record tenant, bounded KPI requests (30 s each): CI's smoke, a few minutes on 2 cores
 #   --full   100k and 1M-record tenants, 5 repetitions, 300 s per KPI request
-# Environment: BENCH_PORT (5440), BENCH_PG (admin connection, default postgres/postgres on 127.0.0.1:5432),
-#   BENCH_PG_DB (kpi_bench, dropped and recreated), BENCH_TIMEOUT (s per KPI request), BENCH_REVENUE_MONTHS.
+# Environment: BENCH_PORT (default: a free port), BENCH_PG (admin connection, default postgres/postgres on 127.0.0.1:5432),
+#   BENCH_PG_DB (default kpi_bench_<hash of this checkout's path>, dropped and recreated), BENCH_TIMEOUT (s per KPI request), BENCH_REVENUE_MONTHS.
 # Exit status: 1 on an error (HTTP error, wrong row count, API and floor disagreeing), never on a timing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
