@@ -9783,6 +9783,26 @@ namespace B2BKpiApi.Client
         [System.Runtime.Serialization.EnumMember(Value = @"sales-marketing-roi")]
         SalesMarketingRoi = 25,
 
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"relationship-breadth")]
+        [System.Runtime.Serialization.EnumMember(Value = @"relationship-breadth")]
+        RelationshipBreadth = 26,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"dmu-coverage-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"dmu-coverage-rate")]
+        DmuCoverageRate = 27,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"economic-buyer-nps")]
+        [System.Runtime.Serialization.EnumMember(Value = @"economic-buyer-nps")]
+        EconomicBuyerNps = 28,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"dmu-detractor-rate")]
+        [System.Runtime.Serialization.EnumMember(Value = @"dmu-detractor-rate")]
+        DmuDetractorRate = 29,
+
+        [System.Text.Json.Serialization.JsonStringEnumMemberName(@"dmu-nps-spread")]
+        [System.Runtime.Serialization.EnumMember(Value = @"dmu-nps-spread")]
+        DmuNpsSpread = 30,
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]

@@ -46,9 +46,29 @@ public sealed record CostFacts(decimal Cogs, decimal DirectLabor, decimal Sales,
 /// <param name="CsatSatisfied">csat answers scoring 4 or 5.</param>
 /// <param name="CesAnswers">ces answers.</param>
 /// <param name="CesScoreSum">Σ score of ces answers.</param>
+/// <param name="EconomicBuyerPromoters">nps answers scoring 9–10 with respondentRole <c>economic-buyer</c>.</param>
+/// <param name="EconomicBuyerPassives">nps answers scoring 7–8 with respondentRole <c>economic-buyer</c>.</param>
+/// <param name="EconomicBuyerDetractors">nps answers scoring 0–6 with respondentRole <c>economic-buyer</c>.</param>
 public sealed record SurveyFacts(
     int NpsPromoters, int NpsPassives, int NpsDetractors,
-    int CsatAnswers, int CsatSatisfied, int CesAnswers, long CesScoreSum);
+    int CsatAnswers, int CsatSatisfied, int CesAnswers, long CesScoreSum,
+    int EconomicBuyerPromoters = 0, int EconomicBuyerPassives = 0, int EconomicBuyerDetractors = 0);
+
+/// <summary>
+/// The buying committee (DMU) of the clients active on <c>to</c> (E), seen through their survey answers with
+/// <c>respondedOn</c> in P. Only answers that name a client and one of the four committee roles count
+/// (<c>economic-buyer</c>, <c>technical-buyer</c>, <c>user</c>, <c>gatekeeper</c>; <c>other</c> is no committee role).
+/// </summary>
+/// <param name="RolesAnswering">Σ over the clients of E of the number of distinct committee roles that answered (any kind).</param>
+/// <param name="CoveredClients">Clients of E with answers from an economic buyer and from at least one other committee role.</param>
+/// <param name="ClientsWithBuyerDetractor">Clients of E with at least one nps answer scoring 0–6 from an economic or technical buyer.</param>
+/// <param name="ClientsWithTwoNpsRoles">Clients of E with nps answers from at least two committee roles.</param>
+/// <param name="NpsSpreadSum">
+/// Σ over those clients of (the highest − the lowest role NPS), where a role's NPS is (its promoters − its
+/// detractors) / its nps answers × 100 over that client's answers (unrounded).
+/// </param>
+public sealed record RelationshipFacts(
+    int RolesAnswering, int CoveredClients, int ClientsWithBuyerDetractor, int ClientsWithTwoNpsRoles, decimal NpsSpreadSum);
 
 /// <summary>Lead quantities for a period P.</summary>
 /// <param name="Qualified">Leads with <c>qualifiedOn</c> in P (MQLs).</param>
@@ -74,4 +94,5 @@ public sealed record PeriodFacts(
     RevenueFacts? Revenue,
     CostFacts? Costs,
     SurveyFacts? Surveys,
-    LeadFacts? Leads);
+    LeadFacts? Leads,
+    RelationshipFacts? Relationships);

@@ -14,14 +14,16 @@ public sealed class CatalogTests
         "clv-cac-ratio", "net-promoter-score", "customer-satisfaction-score", "customer-effort-score",
         "marketing-qualified-leads", "lead-conversion-rate", "win-rate", "average-deal-size", "sales-cycle-length",
         "pipeline-velocity", "cost-per-lead", "sales-marketing-roi",
+        // api.md "Added next": the relationship KPIs.
+        "relationship-breadth", "dmu-coverage-rate", "economic-buyer-nps", "dmu-detractor-rate", "dmu-nps-spread",
     ];
 
     [Fact]
-    public void The_catalog_holds_exactly_the_26_kpis_of_kpis_md_in_order()
+    public void The_catalog_holds_exactly_the_26_kpis_of_kpis_md_in_order_then_the_5_relationship_kpis()
     {
-        Assert.Equal(26, KpiCatalog.All.Count);
+        Assert.Equal(31, KpiCatalog.All.Count);
         Assert.Equal(SpecIds, KpiCatalog.All.Select(d => d.Id));
-        Assert.Equal(26, KpiCatalog.All.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(31, KpiCatalog.All.Select(d => d.Id).Distinct().Count());
     }
 
     [Fact]
@@ -51,6 +53,11 @@ public sealed class CatalogTests
         { "sales-cycle-length", Unit.Days, Direction.LowerIsBetter },
         { "pipeline-velocity", Unit.MoneyPerDay, Direction.HigherIsBetter },
         { "cost-per-lead", Unit.Money, Direction.LowerIsBetter },
+        { "relationship-breadth", Unit.Ratio, Direction.HigherIsBetter },
+        { "dmu-coverage-rate", Unit.Percent, Direction.HigherIsBetter },
+        { "economic-buyer-nps", Unit.Score, Direction.HigherIsBetter },
+        { "dmu-detractor-rate", Unit.Percent, Direction.LowerIsBetter },
+        { "dmu-nps-spread", Unit.Score, Direction.LowerIsBetter },
     };
 
     [Theory]
@@ -98,7 +105,7 @@ public sealed class CatalogTests
         Assert.Equal(["financial", "customer", "internal-process", "learning-growth"], Enum.GetValues<Perspective>().Select(Wire.Of));
         Assert.Equal(["leading", "lagging"], Enum.GetValues<Timing>().Select(Wire.Of));
         Assert.Equal(["below", "within", "above"], Enum.GetValues<BandPosition>().Select(Wire.Of));
-        Assert.Equal(["clients", "revenue", "costs", "surveys", "leads"], Enum.GetValues<FactFamily>().Select(Wire.Of));
+        Assert.Equal(["clients", "revenue", "costs", "surveys", "leads", "relationships"], Enum.GetValues<FactFamily>().Select(Wire.Of));
     }
 
     [Fact]
@@ -112,7 +119,8 @@ public sealed class CatalogTests
                 FactFamily.Revenue => EmptyFacts with { Revenue = null },
                 FactFamily.Costs => EmptyFacts with { Costs = null },
                 FactFamily.Surveys => EmptyFacts with { Surveys = null },
-                _ => EmptyFacts with { Leads = null },
+                FactFamily.Leads => EmptyFacts with { Leads = null },
+                _ => EmptyFacts with { Relationships = null },
             };
             Assert.All(KpiCalculator.ComputeAll(facts), r =>
                 Assert.Equal(r.Definition.Reads.Contains(family), r.Reason == KpiReasons.FilterNotApplicable));

@@ -42,11 +42,17 @@ public static class Generators
         select new LeadRecord(createdOn, qualifiedOn, opportunityOn, closedOn,
             closedOn is null ? null : won, closedOn is not null && won ? dealValue : null, null);
 
-    public static Gen<SurveyRecord> Survey { get; } =
+    public static Gen<SurveyRecord> Survey { get; } = SurveyOf(null);
+
+    private static readonly string?[] Roles = ["economic-buyer", "technical-buyer", "user", "gatekeeper", "other", null];
+
+    /// <summary>An answer of <paramref name="clientId"/> (or of no client), with any respondent role or none.</summary>
+    private static Gen<SurveyRecord> SurveyOf(Guid? clientId) =>
         from kind in Gen.Elements("nps", "csat", "ces")
         from score in kind switch { "nps" => Gen.Choose(0, 10), "csat" => Gen.Choose(1, 5), _ => Gen.Choose(1, 7) }
         from respondedOn in Day
-        select new SurveyRecord(kind, score, respondedOn, null);
+        from role in Gen.Elements(Roles)
+        select new SurveyRecord(kind, score, respondedOn, clientId, role);
 
     public static Gen<CostRecord> Cost { get; } =
         from category in Gen.Elements("cogs", "direct-labor", "sales", "marketing", "overhead")
@@ -60,7 +66,9 @@ public static class Generators
             ? Gen.Constant<List<ContractRecord>>([])
             : Gen.ListOf(Gen.Elements(clients.Select(c => c.Id).ToArray()).SelectMany(ContractOf))
         from leads in Gen.ListOf(Lead)
-        from surveys in Gen.ListOf(Survey)
+        from surveys in Gen.ListOf(clients.Count == 0
+            ? SurveyOf(null)
+            : Gen.Elements(clients.Select(c => (Guid?)c.Id).Append(null).ToArray()).SelectMany(SurveyOf))
         from costs in Gen.ListOf(Cost)
         select Records(clients, contracts, leads, surveys, costs);
 

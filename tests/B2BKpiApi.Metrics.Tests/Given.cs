@@ -15,9 +15,10 @@ public static class Given
     public static readonly CostFacts NoCosts = new(0, 0, 0, 0, 0);
     public static readonly SurveyFacts NoSurveys = new(0, 0, 0, 0, 0, 0, 0);
     public static readonly LeadFacts NoLeads = new(0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly RelationshipFacts NoRelationships = new(0, 0, 0, 0, 0);
 
     /// <summary>Every family present and empty, for Q1 2025.</summary>
-    public static readonly PeriodFacts EmptyFacts = new(Q1, NoClients, NoRevenue, NoCosts, NoSurveys, NoLeads);
+    public static readonly PeriodFacts EmptyFacts = new(Q1, NoClients, NoRevenue, NoCosts, NoSurveys, NoLeads, NoRelationships);
 
     public static KpiResult Kpi(string id, PeriodFacts facts)
     {

@@ -1210,7 +1210,7 @@ export interface components {
          * @description The id of a KPI of the catalog (GET /v1/kpis).
          * @enum {string}
          */
-        KpiId: "active-clients" | "new-clients" | "customer-retention-rate" | "customer-churn-rate" | "net-revenue-retention" | "arr-per-client" | "revenue" | "revenue-growth-rate" | "gross-profit-margin" | "operating-margin" | "labor-cost-percentage" | "average-contract-value" | "customer-acquisition-cost" | "customer-lifetime-value" | "clv-cac-ratio" | "net-promoter-score" | "customer-satisfaction-score" | "customer-effort-score" | "marketing-qualified-leads" | "lead-conversion-rate" | "win-rate" | "average-deal-size" | "sales-cycle-length" | "pipeline-velocity" | "cost-per-lead" | "sales-marketing-roi";
+        KpiId: "active-clients" | "new-clients" | "customer-retention-rate" | "customer-churn-rate" | "net-revenue-retention" | "arr-per-client" | "revenue" | "revenue-growth-rate" | "gross-profit-margin" | "operating-margin" | "labor-cost-percentage" | "average-contract-value" | "customer-acquisition-cost" | "customer-lifetime-value" | "clv-cac-ratio" | "net-promoter-score" | "customer-satisfaction-score" | "customer-effort-score" | "marketing-qualified-leads" | "lead-conversion-rate" | "win-rate" | "average-deal-size" | "sales-cycle-length" | "pipeline-velocity" | "cost-per-lead" | "sales-marketing-roi" | "relationship-breadth" | "dmu-coverage-rate" | "economic-buyer-nps" | "dmu-detractor-rate" | "dmu-nps-spread";
         KpiResultResponse: {
             kpi: string;
             /** Format: int32 */

@@ -17,4 +17,6 @@ public enum FactFamily
     Surveys,
     /// <summary><see cref="PeriodFacts.Leads"/> (<c>leads</c>).</summary>
     Leads,
+    /// <summary><see cref="PeriodFacts.Relationships"/>: the buying committee of each active client (<c>relationships</c>).</summary>
+    Relationships,
 }

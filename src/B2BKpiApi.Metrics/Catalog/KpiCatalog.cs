@@ -34,6 +34,11 @@ public static class KpiCatalog
         LeadKpis.PipelineVelocity,
         CostKpis.CostPerLead,
         CostKpis.SalesMarketingRoi,
+        RelationshipKpis.RelationshipBreadth,
+        RelationshipKpis.DmuCoverageRate,
+        RelationshipKpis.EconomicBuyerNps,
+        RelationshipKpis.DmuDetractorRate,
+        RelationshipKpis.DmuNpsSpread,
     ];
 
     private static readonly Dictionary<(string Id, int Version), KpiFormula> ByIdAndVersion =
@@ -43,7 +48,7 @@ public static class KpiCatalog
         .GroupBy(f => f.Definition.Id)
         .ToDictionary(g => g.Key, g => g.MaxBy(f => f.Definition.DefinitionVersion)!.Definition);
 
-    /// <summary>The current version of every KPI, in the order of the kpis.md table.</summary>
+    /// <summary>The current version of every KPI, in the order of the kpis.md table, then the relationship KPIs of api.md's "Added next".</summary>
     public static IReadOnlyList<KpiDefinition> All { get; } =
         Formulas.Select(f => f.Definition).Where(d => Latest[d.Id] == d).ToArray();
 

@@ -55,4 +55,14 @@ public static class KpiIds
     public const string CostPerLead = "cost-per-lead";
     /// <summary>(Won deal value − sales and marketing costs) / sales and marketing costs × 100.</summary>
     public const string SalesMarketingRoi = "sales-marketing-roi";
+    /// <summary>Mean number of committee roles answering surveys per active client.</summary>
+    public const string RelationshipBreadth = "relationship-breadth";
+    /// <summary>Share of active clients heard from an economic buyer and another committee role, × 100.</summary>
+    public const string DmuCoverageRate = "dmu-coverage-rate";
+    /// <summary>%promoters − %detractors over economic buyers' nps answers.</summary>
+    public const string EconomicBuyerNps = "economic-buyer-nps";
+    /// <summary>Share of active clients with a detractor among their economic or technical buyers, × 100.</summary>
+    public const string DmuDetractorRate = "dmu-detractor-rate";
+    /// <summary>Mean (highest − lowest role NPS) over the active clients with nps answers from two or more roles.</summary>
+    public const string DmuNpsSpread = "dmu-nps-spread";
 }

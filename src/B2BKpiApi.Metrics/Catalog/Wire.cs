@@ -42,7 +42,7 @@ public static class Wire
         _ => throw new ArgumentOutOfRangeException(nameof(timing), timing, null),
     };
 
-    /// <summary><c>clients</c>, <c>revenue</c>, <c>costs</c>, <c>surveys</c> or <c>leads</c>.</summary>
+    /// <summary><c>clients</c>, <c>revenue</c>, <c>costs</c>, <c>surveys</c>, <c>leads</c> or <c>relationships</c>.</summary>
     public static string Of(FactFamily family) => family switch
     {
         FactFamily.Clients => "clients",
@@ -50,6 +50,7 @@ public static class Wire
         FactFamily.Costs => "costs",
         FactFamily.Surveys => "surveys",
         FactFamily.Leads => "leads",
+        FactFamily.Relationships => "relationships",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
     };
 

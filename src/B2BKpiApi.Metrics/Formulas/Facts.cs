@@ -16,6 +16,9 @@ internal static class Facts
 
     public static LeadFacts Leads(PeriodFacts facts) => facts.Leads ?? throw Undeclared(FactFamily.Leads);
 
+    public static RelationshipFacts Relationships(PeriodFacts facts) =>
+        facts.Relationships ?? throw Undeclared(FactFamily.Relationships);
+
     public static bool Has(PeriodFacts facts, FactFamily family) => family switch
     {
         FactFamily.Clients => facts.Clients is not null,
@@ -23,6 +26,7 @@ internal static class Facts
         FactFamily.Costs => facts.Costs is not null,
         FactFamily.Surveys => facts.Surveys is not null,
         FactFamily.Leads => facts.Leads is not null,
+        FactFamily.Relationships => facts.Relationships is not null,
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
     };
 

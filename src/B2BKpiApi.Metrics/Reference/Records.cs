@@ -33,7 +33,11 @@ public sealed record LeadRecord(
 /// <param name="Score">The score, in the kind's range.</param>
 /// <param name="RespondedOn">The day of the answer.</param>
 /// <param name="ClientId">The client that answered, if known.</param>
-public sealed record SurveyRecord(string Kind, int Score, DateOnly RespondedOn, Guid? ClientId);
+/// <param name="RespondentRole">
+/// The respondent's role in the client's buying committee: <c>economic-buyer</c>, <c>technical-buyer</c>, <c>user</c>,
+/// <c>gatekeeper</c>, <c>other</c>, or <c>null</c> when unknown.
+/// </param>
+public sealed record SurveyRecord(string Kind, int Score, DateOnly RespondedOn, Guid? ClientId, string? RespondentRole = null);
 
 /// <summary>One cost.</summary>
 /// <param name="Category"><c>cogs</c>, <c>direct-labor</c>, <c>sales</c>, <c>marketing</c> or <c>overhead</c>.</param>

@@ -8,9 +8,12 @@ public static class ReferenceFacts
 {
     private static readonly string[] CostCategories = ["cogs", "direct-labor", "sales", "marketing", "overhead"];
     private static readonly string[] SurveyKinds = ["nps", "csat", "ces"];
+    private static readonly string[] RespondentRoles = ["economic-buyer", "technical-buyer", "user", "gatekeeper", "other"];
+    private static readonly string[] CommitteeRoles = ["economic-buyer", "technical-buyer", "user", "gatekeeper"];
+    private static readonly string[] Buyers = ["economic-buyer", "technical-buyer"];
 
     /// <summary>Computes every fact family of <paramref name="period"/> (both ends inclusive) from the records.</summary>
-    /// <exception cref="ArgumentException">A survey kind or cost category is not one of kpis.md.</exception>
+    /// <exception cref="ArgumentException">A survey kind, respondent role or cost category is not one of kpis.md.</exception>
     public static PeriodFacts Compute(TenantRecords data, Period period)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -20,7 +23,8 @@ public static class ReferenceFacts
             Revenue(data, period),
             Costs(data.Costs, period),
             Surveys(data.Surveys, period),
-            Leads(data.Leads, period));
+            Leads(data.Leads, period),
+            Relationships(data, period));
     }
 
     /// <summary>kpis.md: active on d when <c>acquiredOn &lt;= d</c> and (<c>churnedOn</c> is null or <c>churnedOn &gt; d</c>).</summary>
@@ -82,6 +86,7 @@ public static class ReferenceFacts
         var nps = inPeriod.Where(s => s.Kind == "nps").ToArray();
         var csat = inPeriod.Where(s => s.Kind == "csat").ToArray();
         var ces = inPeriod.Where(s => s.Kind == "ces").ToArray();
+        var economicBuyers = nps.Where(s => s.RespondentRole == "economic-buyer").ToArray();
         return new SurveyFacts(
             NpsPromoters: nps.Count(s => s.Score >= 9),
             NpsPassives: nps.Count(s => s.Score is 7 or 8),
@@ -89,7 +94,47 @@ public static class ReferenceFacts
             CsatAnswers: csat.Length,
             CsatSatisfied: csat.Count(s => s.Score >= 4),
             CesAnswers: ces.Length,
-            CesScoreSum: ces.Sum(s => (long)s.Score));
+            CesScoreSum: ces.Sum(s => (long)s.Score),
+            EconomicBuyerPromoters: economicBuyers.Count(s => s.Score >= 9),
+            EconomicBuyerPassives: economicBuyers.Count(s => s.Score is 7 or 8),
+            EconomicBuyerDetractors: economicBuyers.Count(s => s.Score <= 6));
+    }
+
+    /// <summary>
+    /// Client by client, straight from the definitions: the clients active on <c>to</c>, their answers in P from the four
+    /// committee roles (<c>other</c> is none), the roles heard, and each role's NPS.
+    /// </summary>
+    private static RelationshipFacts Relationships(TenantRecords data, Period p)
+    {
+        if (data.Surveys.FirstOrDefault(s => s.RespondentRole is { } role && !RespondentRoles.Contains(role)) is { } unknown)
+            throw new ArgumentException($"Unknown respondent role '{unknown.RespondentRole}'.", nameof(data));
+        var activeAtEnd = data.Clients.Where(c => IsActive(c, p.To)).Select(c => c.Id).ToHashSet();
+        var committees = data.Surveys
+            .Where(s => p.Contains(s.RespondedOn) && s.ClientId is { } id && activeAtEnd.Contains(id) && CommitteeRoles.Contains(s.RespondentRole))
+            .GroupBy(s => s.ClientId!.Value)
+            .Select(answers => answers.ToArray())
+            .ToArray();
+
+        int rolesAnswering = 0, covered = 0, withBuyerDetractor = 0, withTwoNpsRoles = 0;
+        var spreadSum = 0m;
+        foreach (var answers in committees)
+        {
+            var roles = answers.Select(s => s.RespondentRole).Distinct().ToArray();
+            rolesAnswering += roles.Length;
+            if (roles.Contains("economic-buyer") && roles.Length >= 2)
+                covered++;
+            if (answers.Any(s => s.Kind == "nps" && s.Score <= 6 && Buyers.Contains(s.RespondentRole)))
+                withBuyerDetractor++;
+            var roleNps = answers.Where(s => s.Kind == "nps")
+                .GroupBy(s => s.RespondentRole)
+                .Select(g => (g.Count(s => s.Score >= 9) - g.Count(s => s.Score <= 6)) * 100m / g.Count())
+                .ToArray();
+            if (roleNps.Length < 2)
+                continue;
+            withTwoNpsRoles++;
+            spreadSum += roleNps.Max() - roleNps.Min();
+        }
+        return new RelationshipFacts(rolesAnswering, covered, withBuyerDetractor, withTwoNpsRoles, spreadSum);
     }
 
     private static LeadFacts Leads(IReadOnlyList<LeadRecord> leads, Period p)

@@ -40,4 +40,8 @@ public static class KpiReasons
     public const string NoWonLeads = "no-won-leads";
     /// <summary>The mean sales cycle is 0 days (every won lead closed on its creation day), so velocity would divide by 0.</summary>
     public const string ZeroSalesCycle = "zero-sales-cycle";
+    /// <summary>No nps answer from an economic buyer in the period.</summary>
+    public const string NoEconomicBuyerNpsAnswers = "no-economic-buyer-nps-answers";
+    /// <summary>No active client has nps answers from two or more committee roles in the period.</summary>
+    public const string NoClientsWithTwoNpsRoles = "no-clients-with-two-nps-roles";
 }

@@ -5,7 +5,7 @@ namespace B2BKpiApi.Metrics;
 /// signal from noise. The minimum is 30 for every such KPI, the usual rule of thumb below which a mean
 /// or share of a sample is too unstable to act on; a small sample still gets a value.
 /// </summary>
-/// <param name="Count">Answers or leads the value is computed over.</param>
+/// <param name="Count">Answers, leads or (for the relationship KPIs) clients the value is computed over.</param>
 /// <param name="Minimum">The count from which the sample is not small.</param>
 public sealed record SampleSize(int Count, int Minimum)
 {

@@ -13,7 +13,7 @@ public static class ApiReference
 
     private static readonly Home HomeDocument = new(
         "B2B KPI API",
-        "KPI-as-a-service: push clients, contracts, leads, surveys and costs under /v1 with an X-Api-Key; read 26 KPIs with benchmarks.",
+        "KPI-as-a-service: push clients, contracts, leads, surveys and costs under /v1 with an X-Api-Key; read 31 KPIs with benchmarks.",
         new Links(DocsPath, KpiOpenApi.DocumentPath, "/swagger", "/dashboard/", "/health/live", "/health/ready"));
 
     public static WebApplication MapApiReference(this WebApplication app)

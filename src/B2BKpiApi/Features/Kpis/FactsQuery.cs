@@ -81,10 +81,12 @@ public sealed class FactsQuery(KpiDbContext db)
         var costFacts = Wanted(FactFamily.Costs, !filter.ByLead && !filter.ByClient) ? await CostFactsAsync(grid, ct) : null;
         var surveyFacts = Wanted(FactFamily.Surveys, !filter.ByLead) ? await SurveyFactsAsync(clients, filter, grid, ct) : null;
         var leadFacts = Wanted(FactFamily.Leads, !filter.ByClient) ? await LeadFactsAsync(filter, grid, ct) : null;
+        var relationshipFacts = Wanted(FactFamily.Relationships, !filter.ByLead) ? await RelationshipFactsAsync(clients, grid, ct) : null;
 
         var result = new Dictionary<Period, PeriodFacts>(grid.Periods.Count);
         for (var i = 0; i < grid.Periods.Count; i++)
-            result[grid.Periods[i]] = new PeriodFacts(grid.Periods[i], clientFacts?[i], revenueFacts?[i], costFacts?[i], surveyFacts?[i], leadFacts?[i]);
+            result[grid.Periods[i]] = new PeriodFacts(grid.Periods[i], clientFacts?[i], revenueFacts?[i], costFacts?[i], surveyFacts?[i], leadFacts?[i],
+                relationshipFacts?[i]);
         return result;
     }
 
@@ -251,9 +253,15 @@ public sealed class FactsQuery(KpiDbContext db)
             : db.Surveys;
         var rows = surveys.Where(s => s.RespondedOn >= first && s.RespondedOn <= last)
             .GroupBy(s => new { s.RespondedOn, s.Kind, s.Score })
-            .Select(g => new { g.Key.RespondedOn, g.Key.Kind, g.Key.Score, Count = g.Count() });
+            .Select(g => new
+            {
+                g.Key.RespondedOn, g.Key.Kind, g.Key.Score, Count = g.Count(),
+                // A conditional count, not a grouping by role: economic-buyer-nps adds no rows to the query.
+                EconomicBuyers = g.Count(s => s.RespondentRole == RespondentRole.EconomicBuyer),
+            });
         var n = grid.Periods.Count;
         int[] promoters = new int[n], passives = new int[n], detractors = new int[n], csat = new int[n], satisfied = new int[n], ces = new int[n];
+        int[] buyerPromoters = new int[n], buyerPassives = new int[n], buyerDetractors = new int[n];
         var cesSum = new long[n];
         await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
         {
@@ -261,9 +269,18 @@ public sealed class FactsQuery(KpiDbContext db)
             {
                 switch (row.Kind)
                 {
-                    case SurveyKind.Nps when row.Score >= 9: promoters[p] += row.Count; break;
-                    case SurveyKind.Nps when row.Score >= 7: passives[p] += row.Count; break;
-                    case SurveyKind.Nps: detractors[p] += row.Count; break;
+                    case SurveyKind.Nps when row.Score >= 9:
+                        promoters[p] += row.Count;
+                        buyerPromoters[p] += row.EconomicBuyers;
+                        break;
+                    case SurveyKind.Nps when row.Score >= 7:
+                        passives[p] += row.Count;
+                        buyerPassives[p] += row.EconomicBuyers;
+                        break;
+                    case SurveyKind.Nps:
+                        detractors[p] += row.Count;
+                        buyerDetractors[p] += row.EconomicBuyers;
+                        break;
                     case SurveyKind.Csat:
                         csat[p] += row.Count;
                         if (row.Score >= 4)
@@ -277,8 +294,59 @@ public sealed class FactsQuery(KpiDbContext db)
             }
         }
         return Enumerable.Range(0, n)
-            .Select(p => new SurveyFacts(promoters[p], passives[p], detractors[p], csat[p], satisfied[p], ces[p], cesSum[p]))
+            .Select(p => new SurveyFacts(promoters[p], passives[p], detractors[p], csat[p], satisfied[p], ces[p], cesSum[p],
+                buyerPromoters[p], buyerPassives[p], buyerDetractors[p]))
             .ToArray();
+    }
+
+    /// <summary>
+    /// The buying committees of the clients active on some period's <c>to</c>: their answers in the periods from the four
+    /// committee roles, grouped per client, role, day and kind (with the nps promoters and detractors counted per group),
+    /// read client by client. An inner join on the client's primary key (which also applies an industry or segment
+    /// filter), not a correlated subquery; answers without a client or role, or with role other, are left out by the WHERE.
+    /// </summary>
+    private async Task<RelationshipFacts[]> RelationshipFactsAsync(IQueryable<Client> clients, PeriodGrid grid, CancellationToken ct)
+    {
+        DateOnly first = grid.FirstFrom, last = grid.LastTo, earliestTo = grid.Periods.Min(p => p.To);
+        var rows = from s in db.Surveys
+                   join c in clients on s.ClientId equals (Guid?)c.Id
+                   where s.RespondedOn >= first && s.RespondedOn <= last
+                         && s.RespondentRole != null && s.RespondentRole != RespondentRole.Other
+                         // Only a client active on some period's `to` can count.
+                         && c.AcquiredOn <= last && (c.ChurnedOn == null || c.ChurnedOn > earliestTo)
+                   group s by new { c.Id, s.RespondentRole, s.RespondedOn, s.Kind, c.AcquiredOn, c.ChurnedOn } into g
+                   orderby g.Key.Id
+                   select new
+                   {
+                       ClientId = g.Key.Id, g.Key.RespondentRole, g.Key.RespondedOn, g.Key.Kind, g.Key.AcquiredOn, g.Key.ChurnedOn,
+                       Answers = g.Count(), Promoters = g.Count(x => x.Score >= 9), Detractors = g.Count(x => x.Score <= 6),
+                   };
+
+        var committees = new CommitteeAccumulator(grid);
+        Guid? current = null;
+        (DateOnly AcquiredOn, DateOnly? ChurnedOn) activity = default;
+        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (current != row.ClientId)
+            {
+                if (current is not null)
+                    committees.EndClient(activity.AcquiredOn, activity.ChurnedOn);
+                current = row.ClientId;
+                activity = (row.AcquiredOn, row.ChurnedOn);
+            }
+            var role = row.RespondentRole switch
+            {
+                RespondentRole.EconomicBuyer => CommitteeRole.EconomicBuyer,
+                RespondentRole.TechnicalBuyer => CommitteeRole.TechnicalBuyer,
+                RespondentRole.User => CommitteeRole.User,
+                RespondentRole.Gatekeeper => CommitteeRole.Gatekeeper,
+                _ => throw new InvalidOperationException($"The committee query returned the role {row.RespondentRole}."),
+            };
+            committees.Add(row.RespondedOn, role, row.Kind == SurveyKind.Nps, row.Answers, row.Promoters, row.Detractors);
+        }
+        if (current is not null)
+            committees.EndClient(activity.AcquiredOn, activity.ChurnedOn);
+        return Enumerable.Range(0, grid.Periods.Count).Select(committees.Facts).ToArray();
     }
 
     private async Task<LeadFacts[]> LeadFactsAsync(KpiFilter filter, PeriodGrid grid, CancellationToken ct)

@@ -183,7 +183,7 @@ public sealed class KpiComparisonTests(ApiFactory factory) : IClassFixture<ApiFa
         var card = await tenant.Http.GetAsync("/v1/scorecard?from=2025-01-01&to=2025-03-31&compare=previous-year").Expect(HttpStatusCode.OK);
 
         var results = card["perspectives"]!.AsArray().SelectMany(p => p!["kpis"]!.AsArray()).ToList();
-        Assert.Equal(26, results.Count);
+        Assert.Equal(31, results.Count);
         foreach (var kpi in results)
         {
             Assert.Equal("year-over-year", kpi!["comparison"]!["basis"]!.GetValue<string>());

@@ -48,6 +48,12 @@ public sealed class KpiEndpointTests(ApiFactory factory) : IClassFixture<ApiFact
             { "pipeline-velocity", R2(2m * 15000m * (2m / 3m) / ((46m + 55m) / 2)) },   // Q = L3, L6 open and qualified
             { "cost-per-lead", R2(1000m / 4) },
             { "sales-marketing-roi", R2((30000m - 4000m) / 4000m * 100) },
+            // E = {A, D, E}. A: economic buyer (n1) and user (n4, s1), s2's role other does not count; D: technical buyer (n2).
+            { "relationship-breadth", R2((2m + 1m + 0m) / 3) },
+            { "dmu-coverage-rate", R2(1m / 3m * 100) },                // A
+            { "economic-buyer-nps", R2((2m - 1m) / 3m * 100) },        // n1 10, n3 9 (no client), n5 3 (B, churned)
+            { "dmu-detractor-rate", 0m },                              // B's economic buyer gave 3, but B is not in E
+            { "dmu-nps-spread", R2((100m - 0m) / 1) },                 // A: economic buyer NPS 100, user (7) NPS 0
         };
     }
 
@@ -76,7 +82,7 @@ public sealed class KpiEndpointTests(ApiFactory factory) : IClassFixture<ApiFact
         var perspectives = card["perspectives"]!.AsArray().Select(p => p!["perspective"]!.GetValue<string>()).ToArray();
         Assert.Equal(["financial", "customer", "internal-process", "learning-growth"], perspectives);
         var results = card["perspectives"]!.AsArray().SelectMany(p => p!["kpis"]!.AsArray()).ToDictionary(k => k!["kpi"]!.GetValue<string>());
-        Assert.Equal(26, results.Count);
+        Assert.Equal(31, results.Count);
         foreach (var row in Expected())
             Assert.Equal((decimal)row[1], results[(string)row[0]]!["value"]!.GetValue<decimal>());
         Assert.Equal("USD", card["currency"]!.GetValue<string>());
@@ -241,7 +247,7 @@ public sealed class KpiEndpointTests(ApiFactory factory) : IClassFixture<ApiFact
         using var tenant = await factory.CreateTenantAsync();
         var catalog = await tenant.Http.GetAsync("/v1/kpis").Expect(HttpStatusCode.OK);
         var items = catalog["items"]!.AsArray();
-        Assert.Equal(26, items.Count);
+        Assert.Equal(31, items.Count);
         Assert.All(items, k =>
         {
             Assert.Contains(k!["perspective"]!.GetValue<string>(), new[] { "financial", "customer", "internal-process", "learning-growth" });

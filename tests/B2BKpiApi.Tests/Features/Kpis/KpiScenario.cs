@@ -35,11 +35,14 @@ public static class KpiScenario
             Cost("c5", "overhead", 900m, "2026-03-01"),
             Cost("c6", "marketing", 7777m, "2025-12-31"));   // previous period
 
+        // Respondent roles (the relationship KPIs): A's committee is an economic buyer (n1), a user (n4, s1) and other (s2,
+        // no committee role); D's a technical buyer (n2); B (churned in the period) an economic buyer (n5); n3 is an
+        // economic buyer's answer without a client.
         await Batch(tenant, "/v1/surveys",
-            Survey("n1", "nps", 10, "2026-01-02", clients["A"]), Survey("n2", "nps", 9, "2026-02-02", clients["D"]),
-            Survey("n3", "nps", 9, "2026-03-31", null), Survey("n4", "nps", 7, "2026-01-01", null),
-            Survey("n5", "nps", 3, "2026-02-20", clients["B"]), Survey("n6", "nps", 0, "2025-12-31", null),
-            Survey("s1", "csat", 5, "2026-01-15", clients["A"]), Survey("s2", "csat", 4, "2026-01-16", null),
+            Survey("n1", "nps", 10, "2026-01-02", clients["A"], "economic-buyer"), Survey("n2", "nps", 9, "2026-02-02", clients["D"], "technical-buyer"),
+            Survey("n3", "nps", 9, "2026-03-31", null, "economic-buyer"), Survey("n4", "nps", 7, "2026-01-01", clients["A"], "user"),
+            Survey("n5", "nps", 3, "2026-02-20", clients["B"], "economic-buyer"), Survey("n6", "nps", 0, "2025-12-31", null),
+            Survey("s1", "csat", 5, "2026-01-15", clients["A"], "user"), Survey("s2", "csat", 4, "2026-01-16", clients["A"], "other"),
             Survey("s3", "csat", 2, "2026-01-17", null),
             Survey("e1", "ces", 7, "2026-03-01", null), Survey("e2", "ces", 5, "2026-03-02", null), Survey("e3", "ces", 6, "2026-03-03", null));
 
@@ -75,9 +78,10 @@ public static class KpiScenario
         ["externalId"] = id, ["category"] = category, ["amount"] = amount, ["currency"] = "USD", ["incurredOn"] = incurredOn,
     };
 
-    private static JsonObject Survey(string id, string kind, int score, string respondedOn, string? clientId) => new()
+    private static JsonObject Survey(string id, string kind, int score, string respondedOn, string? clientId, string? role = null) => new()
     {
         ["externalId"] = id, ["kind"] = kind, ["score"] = score, ["respondedOn"] = respondedOn, ["clientId"] = clientId,
+        ["respondentRole"] = role,
     };
 
     private static JsonObject Lead(string id, string createdOn, string? qualifiedOn, string? opportunityOn, string? closedOn, string? outcome,

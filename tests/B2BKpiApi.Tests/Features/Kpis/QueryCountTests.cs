@@ -60,9 +60,9 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
         await KpiScenario.PushAsync(busy);
         var withData = await CommandsFor(busy, url);
 
-        // 1 key lookup + 1 grouped query per fact family (clients, contracts, costs, surveys, leads), each
-        // covering the period and its previous period together.
-        Assert.Equal(6, withNothing);
+        // 1 key lookup + 1 grouped query per fact family (clients, contracts, costs, surveys, leads, and the buying
+        // committees of the relationship KPIs), each covering the period and its previous period together.
+        Assert.Equal(7, withNothing);
         Assert.Equal(withNothing, withData);
     }
 
@@ -77,6 +77,11 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
         Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/net-promoter-score?from=2026-01-01&to=2026-03-31"));
         // Retention reads the client facts only.
         Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/customer-retention-rate?from=2026-01-01&to=2026-03-31"));
+        // Economic-buyer NPS is counted by the same survey query as NPS; the spread reads the committee query alone;
+        // coverage reads the committees and E from the client query.
+        Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/economic-buyer-nps?from=2026-01-01&to=2026-03-31"));
+        Assert.Equal(2, await CommandsFor(tenant, "/v1/kpis/dmu-nps-spread?from=2026-01-01&to=2026-03-31"));
+        Assert.Equal(3, await CommandsFor(tenant, "/v1/kpis/dmu-coverage-rate?from=2026-01-01&to=2026-03-31"));
     }
 
     [Theory]
@@ -84,6 +89,8 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
     [InlineData("net-revenue-retention")]
     [InlineData("customer-retention-rate")]
     [InlineData("gross-profit-margin")]
+    [InlineData("relationship-breadth")]
+    [InlineData("dmu-nps-spread")]
     public async Task A_series_runs_the_same_few_queries_whatever_the_number_of_points(string kpi)
     {
         using var tenant = await factory.CreateTenantAsync();
