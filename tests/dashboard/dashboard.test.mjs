@@ -288,6 +288,27 @@ if (!baseUrl || !adminKey) {
       assert.match(message, /Too many requests \(429\): this tenant's rate limit is used up\. Try again in \d+ seconds\./);
     });
 
+    test("/docs (Scalar) renders from this server alone, without third-party buttons or a placeholder key", async () => {
+      const page = await context.newPage();
+      const requested = [];
+      page.on("request", (r) => requested.push(r.url()));
+      const response = await page.goto(`${baseUrl}/docs/`);
+      assert.equal(response.status(), 200);
+      // Rendered: the operations of openapi/v1.json are listed.
+      await page.waitForFunction(() => document.body.innerText.includes("Clients"), null, { timeout: 30_000 });
+      await page.waitForTimeout(1500); // late fonts, telemetry or agent calls would show up here
+      await page.screenshot({ path: join(screenshots, "docs.png") });
+      const remote = requested.filter((u) => {
+        const { protocol, hostname } = new URL(u);
+        return !(protocol === "data:" || protocol === "blob:" || hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]");
+      });
+      assert.deepEqual(remote, [], "every request of /docs stays on loopback");
+      const text = await page.evaluate(() => document.body.innerText);
+      for (const label of ["Ask AI", "Deploy", "Generate SDK", "Share", "YOUR_SECRET_TOKEN"])
+        assert.ok(!text.includes(label), `/docs shows no "${label}"`);
+      await page.close();
+    });
+
     test("the browser reported no script error and no CSP violation", () => {
       // 401/400/429 answers are expected above: chromium logs each failed fetch as a console error.
       const unexpected = consoleProblems.filter((m) => !/status of (400|401|429)/.test(m));

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using B2BKpiApi.Data;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -157,6 +158,7 @@ public sealed class BulkSession<TEntity> : IAsyncDisposable where TEntity : Tena
     {
         SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 787 or 2067 or 1555 } => true,
         PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.UniqueViolation } => true,
+        SqlException sql => SqlServerErrors.Numbers(sql).Any(SqlServerErrors.IsLostRace),
         _ => false,
     };
 }

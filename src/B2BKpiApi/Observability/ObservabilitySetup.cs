@@ -17,11 +17,20 @@ public sealed class ObservabilityOptions
     /// <summary>The <c>service.name</c> resource attribute on every span and metric.</summary>
     public string ServiceName { get; set; } = "b2b-kpi-api";
 
-    /// <summary>Console logs as one JSON object a line, with the trace and span ids of the request that wrote them.</summary>
+    /// <summary>
+    /// Console logs as one JSON object a line, with the trace and span ids of the request that wrote them (the default,
+    /// for log collectors). False: one plain line per entry (time, level, category, message), what Development sets.
+    /// </summary>
     public bool JsonConsoleLogs { get; set; } = true;
 
-    /// <summary>Serve the Prometheus text format at <c>/metrics</c>. Off by default: it is unauthenticated.</summary>
+    /// <summary>Serve the Prometheus text format at <c>/metrics</c>. Off by default.</summary>
     public bool PrometheusEnabled { get; set; }
+
+    /// <summary>
+    /// When set, <c>/metrics</c> answers only a request with <c>Authorization: Bearer &lt;key&gt;</c> (what Prometheus sends
+    /// with <c>authorization: { credentials: … }</c> in its scrape config); any other request gets 401. Empty: open.
+    /// </summary>
+    public string? MetricsKey { get; set; }
 
     /// <summary>
     /// Record spans. Unset: on exactly when an OTLP endpoint is configured, since spans with nowhere to go would
@@ -55,6 +64,16 @@ public static class ObservabilitySetup
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        else
+            // One readable line per entry for a person at a terminal (Development): the default format spreads an
+            // entry over two lines with the category's event id.
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "HH:mm:ss ";
             });
 
         var otlpEndpoint = FirstNonEmpty(options.OtlpEndpoint, builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -109,8 +128,25 @@ public static class ObservabilitySetup
             });
             return next(context);
         });
-        if (app.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>()?.PrometheusEnabled == true)
+        var options = app.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>();
+        if (options?.PrometheusEnabled == true)
+        {
+            if (!string.IsNullOrEmpty(options.MetricsKey))
+            {
+                var expected = System.Text.Encoding.UTF8.GetBytes("Bearer " + options.MetricsKey);
+                app.UseWhen(c => c.Request.Path.StartsWithSegments(MetricsPath), branch => branch.Use((context, next) =>
+                {
+                    var sent = System.Text.Encoding.UTF8.GetBytes(context.Request.Headers.Authorization.ToString());
+                    if (System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, expected))
+                        return next(context);
+                    context.Response.Headers.WWWAuthenticate = "Bearer realm=\"metrics\"";
+                    return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                        detail: "/metrics needs the key configured in Observability:MetricsKey as 'Authorization: Bearer <key>'.")
+                        .ExecuteAsync(context);
+                }));
+            }
             app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
         return app;
     }
 

@@ -34,6 +34,28 @@ public sealed class DocsAndDashboardTests(ApiFactory factory) : IClassFixture<Ap
         Assert.True((await script.Content.ReadAsByteArrayAsync()).Length > 100_000, "the reference's script ships with the app");
     }
 
+    [Fact]
+    public async Task Docs_show_no_third_party_buttons_no_placeholder_key_and_load_nothing_remote()
+    {
+        using var http = factory.CreateClient();
+        var page = (await http.GetAsync("/docs/").Expect(HttpStatusCode.OK)).GetValue<string>();
+        // The configuration object Scalar is initialized with (the third argument of initialize(...)).
+        var start = page.IndexOf("{\"", page.IndexOf("initialize(", StringComparison.Ordinal), StringComparison.Ordinal);
+        var end = page.IndexOf("},\n", start, StringComparison.Ordinal);
+        var config = JsonNode.Parse(page[start..(end + 1)])!.AsObject();
+
+        Assert.True(config["agent"]?["disabled"]?.GetValue<bool>(), "the AI agent (Ask AI) is off");
+        Assert.True(config["mcp"]?["disabled"]?.GetValue<bool>(), "the MCP integration is off");
+        Assert.Equal("never", config["showDeveloperTools"]?.GetValue<string>()); // Deploy, Generate SDK, Share
+        Assert.False(config["telemetry"]?.GetValue<bool>());
+        Assert.False(config["withDefaultFonts"]?.GetValue<bool>()); // Inter and JetBrains Mono come from Scalar's CDN
+        Assert.Null(config["proxyUrl"]); // requests go straight to this API, not through proxy.scalar.com
+        Assert.Equal("", config["authentication"]!["securitySchemes"]!["ApiKey"]!["value"]!.GetValue<string>());
+        Assert.Equal("X-Api-Key", config["authentication"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>());
+        // Nothing on the page names another host: every script and the document are relative to /docs/.
+        Assert.DoesNotMatch(new System.Text.RegularExpressions.Regex("(src|href|url)\\W+https?://"), page);
+    }
+
     [Theory]
     [InlineData("/dashboard/", "text/html")]
     [InlineData("/dashboard/dashboard.js", "text/javascript")]
