@@ -289,3 +289,81 @@ test("errors are problems whatever the Accept header names (a CSV export's text/
     assertProblem(await call("GET", "/v1/clients?limit=0", { key: t.key, headers: { Accept: accept } }), `400, Accept: ${accept}`, [400]);
   }
 });
+
+// Issue 18, item 4: oversized headers. An X-Api-Key longer than any key and headers over 32 KiB in all reach the API
+// (Kestrel's header limit is raised to 128 KiB for this) and are answered with problems; only headers over 128 KiB or
+// more than 100 header fields are refused by Kestrel itself: an empty 431 and a closed connection (probes/README.md).
+test("an oversized API key is a 401 problem saying the key is too long; oversized headers a 431 problem", async () => {
+  const t = await newTenant("headers");
+  const key = await call("GET", "/v1/clients", { key: "kpi_" + "k".repeat(60 * 1024) });
+  assertProblem(key, "60 KB X-Api-Key", [401]);
+  assert.match(key.json.detail ?? "", /too long/, key.text.slice(0, 300));
+  assert.ok(key.headers.get("www-authenticate"), "401 without WWW-Authenticate");
+  const padded = await call("GET", "/v1/clients", { key: t.key, headers: { "X-Padding": "p".repeat(40 * 1024) } });
+  assertProblem(padded, "40 KB of headers", [431]);
+  assert.match(padded.json.detail ?? "", /X-Padding/i, padded.text.slice(0, 300));
+  // Under the limits the same tenant is served.
+  assert.equal((await call("GET", "/v1/clients", { key: t.key, headers: { "X-Padding": "p".repeat(8 * 1024) } })).status, 200);
+});
+test("headers over Kestrel's 128 KiB or 100 fields get Kestrel's empty 431 and a closed connection", async () => {
+  const t = await newTenant("kestrel-headers");
+  const many = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`X-Field-${i}`, "v"]));
+  for (const [label, headers] of [["130 KiB of headers", { "X-Padding": "p".repeat(130 * 1024) }], ["120 header fields", many]]) {
+    const r = await call("GET", "/v1/clients", { key: t.key, headers });
+    assert.equal(r.status, 431, `${label}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(r.text, "", `${label}: Kestrel's refusal now has a body; make it a problem check (probes/README.md)`);
+    assert.equal(r.headers.get("connection"), "close", `${label}: connection`);
+  }
+});
+
+// Issue 18, items 5-7: lenient inputs, every failing field at once, enum errors that list the values.
+test("an alert state filter in another case is a 400 listing the states", async () => {
+  const t = await newTenant("alert-state");
+  for (const state of ["FIRING", "Firing", "NoData"]) {
+    const r = await call("GET", `/v1/alerts?state=${state}`, { key: t.key });
+    assertProblem(r, `state=${state}`, [400]);
+    assert.match(r.json.errors?.state?.[0] ?? "", /one of pending, ok, firing, no-data/, r.text.slice(0, 300));
+  }
+  for (const state of ["firing", "no-data"]) assert.equal((await call("GET", `/v1/alerts?state=${state}`, { key: t.key })).status, 200, state);
+});
+
+test("null is refused where a boolean may only be left out (alert enabled/toDate, webhook enabled); nothing stored", async () => {
+  const t = await newTenant("nulls");
+  const rule = { name: "r", kpiId: "new-clients", window: "month", condition: { type: "above", threshold: 5 } };
+  for (const field of ["enabled", "toDate"]) {
+    const r = await call("POST", "/v1/alerts", { key: t.key, body: { ...rule, [field]: null } });
+    assertProblem(r, `alert ${field}: null`, [400]);
+    assert.match(r.json.errors?.[field]?.[0] ?? "", /true or false/, r.text.slice(0, 300));
+  }
+  const w = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://hooks.example.com/k", enabled: null, eventTypes: ["kpi.alert.triggered"] } });
+  assertProblem(w, "webhook enabled: null", [400]);
+  assert.ok(w.json.errors?.enabled, w.text.slice(0, 300));
+  assert.equal((await call("GET", "/v1/alerts", { key: t.key })).json.items.length, 0);
+  assert.equal((await call("GET", "/v1/webhook-endpoints", { key: t.key })).json.items.length, 0);
+  const ok = await call("POST", "/v1/alerts", { key: t.key, body: rule });
+  assert.equal(ok.status, 201, ok.text.slice(0, 300));
+  assert.equal(ok.json.enabled, true);
+  assert.equal(ok.json.toDate, false);
+});
+
+test("a body and a CSV row name every failing field at once, in the same words; enums list their values", async () => {
+  const t = await newTenant("all-fields");
+  const before = await countAll(t.key);
+  const s = await call("POST", "/v1/surveys", { key: t.key, body: { kind: "nps", score: 11, respondedOn: "2025-02-30" } });
+  assertProblem(s, "survey score 11 and 2025-02-30", [400]);
+  assert.match(s.json.errors?.respondedOn?.[0] ?? "", /2025-02-30 is not a day/, s.text.slice(0, 400));
+  assert.ok(s.json.errors?.score, `score not named: ${s.text.slice(0, 400)}`);
+  const l = await call("POST", "/v1/leads", { key: t.key, body: { createdOn: "2025-01-05", outcome: "WON", colour: "red" } });
+  assertProblem(l, "lead outcome WON and an unknown field", [400]);
+  assert.match(l.json.errors?.outcome?.[0] ?? "", /one of won, lost/, l.text.slice(0, 400));
+  assert.match(l.json.errors?.colour?.[0] ?? "", /The fields are: externalId, createdOn/, l.text.slice(0, 400));
+  const csv = await call("POST", "/v1/surveys/import", { key: t.key, type: "text/csv",
+    body: "kind,score,respondedOn\nnps,9,2025-01-01\nnps,11,2025-02-30\n" });
+  assertProblem(csv, "CSV score 11 and 2025-02-30", [400]);
+  assert.match(csv.json.errors?.["rows[3].respondedOn"]?.[0] ?? "", /2025-02-30 is not a day/, csv.text.slice(0, 400));
+  assert.ok(csv.json.errors?.["rows[3].score"], `score not named: ${csv.text.slice(0, 400)}`);
+  const won = await call("POST", "/v1/leads/import", { key: t.key, type: "text/csv", body: "createdOn,outcome\n2025-01-05,WON\n" });
+  assertProblem(won, "CSV outcome WON", [400]);
+  assert.match(won.json.errors?.["rows[2].outcome"]?.[0] ?? "", /one of won, lost/, won.text.slice(0, 400));
+  assert.deepEqual(await countAll(t.key), before, "records stored by a refused request");
+});

@@ -34,6 +34,7 @@ builder.WebHost.ConfigureKestrel(o =>
 {
     o.AddServerHeader = false;
     B2BKpiApi.Http.RequestTargetLimit.ConfigureKestrel(o);
+    B2BKpiApi.Http.RequestHeaderLimit.ConfigureKestrel(o);
 });
 // A bind failure is reported in one line by StartupReport; the host would log it again with its stack trace.
 builder.Logging.AddFilter(B2BKpiApi.Hosting.StartupReport.HostCategory, LogLevel.Critical);
@@ -68,6 +69,7 @@ app.UseMiddleware<B2BKpiApi.Http.SecurityHeaders>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<B2BKpiApi.Http.RequestTargetLimit>();
+app.UseMiddleware<B2BKpiApi.Http.RequestHeaderLimit>();
 app.UseDashboard();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();

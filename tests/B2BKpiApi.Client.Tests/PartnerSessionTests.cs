@@ -26,6 +26,21 @@ public sealed class PartnerSessionTests(KestrelApiServer server) : IClassFixture
     }
 
     [Fact]
+    public async Task An_alert_rule_created_without_enabled_or_to_date_takes_their_defaults()
+    {
+        // The API refuses null for these two (issue 18, item 5); the client leaves an unset property out instead of sending null.
+        var tenant = await server.CreateTenantAsync();
+        using var http = server.Connect(tenant.ApiKey);
+        var rule = await new KpiApiClient(http).CreateAlertAsync(new AlertRuleRequest
+        {
+            Name = "Too many new clients", KpiId = "new-clients", Window = AlertWindow.Month,
+            Condition = new AlertConditionRequest { Type = AlertConditionType.Above, Threshold = 5 },
+        });
+        Assert.True(rule.Enabled);
+        Assert.False(rule.ToDate);
+    }
+
+    [Fact]
     public async Task Every_record_kind_pushed_through_the_client_reads_back_with_exact_money_and_dates()
     {
         var tenant = await server.CreateTenantAsync();

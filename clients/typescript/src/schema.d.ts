@@ -852,9 +852,9 @@ export interface components {
             segment?: string | null;
             source?: string | null;
             window: components["schemas"]["AlertWindow"];
-            toDate?: boolean | null;
+            toDate?: boolean;
             condition: components["schemas"]["AlertConditionRequest"];
-            enabled?: boolean | null;
+            enabled?: boolean;
         };
         AlertRuleResponse: {
             /** Format: uuid */
@@ -1488,7 +1488,7 @@ export interface components {
         WebhookEndpointRequest: {
             url: string;
             description?: string | null;
-            enabled?: boolean | null;
+            enabled?: boolean;
             eventTypes: string[];
         };
         WebhookEndpointResponse: {

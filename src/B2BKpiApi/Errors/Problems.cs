@@ -38,6 +38,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         var (status, title, detail, errors) = exception switch
         {
+            // Every field of the body that cannot be read or is not valid (Serialization.RequestBody).
+            Serialization.RequestBodyException body => (400, "One or more validation errors occurred.",
+                body.Errors.Count == 1 && body.Errors.First().Value is [var only] ? only
+                    : $"{body.Errors.Count} fields cannot be read or are not valid; each is listed under errors.",
+                body.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)),
             BadHttpRequestException { InnerException: JsonException json } => (400, "The request body is not valid JSON for this operation.",
                 DescribeJson(json), JsonErrors(json)),
             // FastEndpoints lets the serializer's exception through (no JsonExceptionTransformer is configured).
@@ -110,7 +115,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     /// <summary>A query value FastEndpoints could not bind, in the words the Minimal API binding failures used.</summary>
     public static string UnreadableQueryValue(Type type, string name) =>
-        $"'{name}' has a value that cannot be read as {Describe(Nullable.GetUnderlyingType(type)?.Name ?? type.Name)}.";
+        (Nullable.GetUnderlyingType(type) ?? type).IsEnum
+            ? Serialization.FieldValues.NotOneOf(name, type)
+            : $"'{name}' has a value that cannot be read as {Describe(Nullable.GetUnderlyingType(type)?.Name ?? type.Name)}.";
 
     private static string Describe(string type) => type.TrimEnd('?') switch
     {

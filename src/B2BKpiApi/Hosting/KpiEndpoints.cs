@@ -19,8 +19,31 @@ public static class KpiEndpoints
             // A body that is not valid JSON reaches ProblemExceptionHandler, which names the JSON path as it always did.
             c.Binding.JsonExceptionTransformer = null;
             c.Binding.FailureMessage = (type, name, _) => ProblemExceptionHandler.UnreadableQueryValue(type, name);
+            // A body that cannot be read is read again field by field, so that its problem names every failing field.
+            c.Serializer.RequestDeserializer = (request, type, _, ct) => Serialization.RequestBody.ReadAsync(request, type, c.Serializer.Options, ct);
+            // Enum query values are case-exact kebab-case, like enum body values (?state=FIRING is refused, listing the values).
+            foreach (var type in typeof(KpiEndpoints).Assembly.GetTypes().Where(t => t.IsEnum && t.IsPublic))
+            {
+                c.Binding.ValueParserFor(type, value => EnumQuery.Parse(type, value));
+                c.Binding.ValueParserFor(typeof(Nullable<>).MakeGenericType(type), value => EnumQuery.Parse(type, value));
+            }
             c.Binding.ValueParserFor<IsoDate>(value => IsoDate.TryParse(value.ToString(), null, out var date)
                 ? new ParseResult(true, date)
                 : new ParseResult(false, null));
         });
+}
+
+/// <summary>An enum read from the query string exactly as it is written in JSON: <c>no-data</c>, never <c>NoData</c> or <c>FIRING</c>.</summary>
+internal static class EnumQuery
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Dictionary<string, object>> Values = new();
+
+    public static ParseResult Parse(Type enumType, Microsoft.Extensions.Primitives.StringValues value)
+    {
+        var names = Values.GetOrAdd(enumType, static t => Enum.GetValues(t).Cast<object>()
+            .ToDictionary(v => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(v.ToString()!), v => v, StringComparer.Ordinal));
+        return value.Count == 1 && value[0] is { } text && names.TryGetValue(text, out var parsed)
+            ? new ParseResult(true, parsed)
+            : new ParseResult(false, null);
+    }
 }

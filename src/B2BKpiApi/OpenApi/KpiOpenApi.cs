@@ -50,6 +50,7 @@ public static class KpiOpenApi
             });
             options.SchemaFilter<ExamplesSchemaFilter>();
             options.SchemaFilter<RequiredPropertiesSchemaFilter>();
+            options.SchemaFilter<NotNullableSchemaFilter>();
             options.OperationFilter<KpiParametersOperationFilter>();
             options.OperationFilter<IdempotencyKeyOperationFilter>();
             options.OperationFilter<CsvExportOperationFilter>();

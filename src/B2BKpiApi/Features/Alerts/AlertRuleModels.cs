@@ -21,12 +21,12 @@ public sealed record AlertConditionRequest(AlertConditionType? Type, decimal? Th
 /// <param name="Segment">Only clients of this segment; like industry.</param>
 /// <param name="Source">Only leads from this source; for lead KPIs only, and not with industry or segment.</param>
 /// <param name="Window">month, quarter or year.</param>
-/// <param name="ToDate">false (default): the latest complete calendar period; true: the running period up to today.</param>
+/// <param name="ToDate">false (default, when left out): the latest complete calendar period; true: the running period up to today. Not null.</param>
 /// <param name="Condition">When the rule fires.</param>
-/// <param name="Enabled">false keeps the rule without evaluating it; true when absent.</param>
+/// <param name="Enabled">false keeps the rule without evaluating it; true when left out. Not null.</param>
 public sealed record AlertRuleRequest(
-    string? Name, string? KpiId, string? Industry, string? Segment, string? Source, AlertWindow? Window, bool? ToDate,
-    AlertConditionRequest? Condition, bool? Enabled)
+    string? Name, string? KpiId, string? Industry, string? Segment, string? Source, AlertWindow? Window,
+    [property: Serialization.NotNullable] bool? ToDate, AlertConditionRequest? Condition, [property: Serialization.NotNullable] bool? Enabled)
 {
     /// <summary>The largest threshold or change a rule takes (the column keeps 20 integer digits and 8 decimals).</summary>
     private const decimal MaxMagnitude = 1_000_000_000_000_000m;

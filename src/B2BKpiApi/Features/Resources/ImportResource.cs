@@ -2,7 +2,6 @@ using B2BKpiApi.Data;
 using B2BKpiApi.Ingest;
 using CsvHelper;
 using FastEndpoints;
-using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Resources;
@@ -12,7 +11,7 @@ namespace B2BKpiApi.Features.Resources;
 /// a stream and written in chunks inside one transaction: all or nothing.
 /// </summary>
 public abstract class ImportResource<TEntity, TRequest, TResponse>(
-    ResourceDefinition<TEntity, TRequest, TResponse> def, KpiDbContext db, IValidator<TRequest> validator, CsvRows<TRequest> rows)
+    ResourceDefinition<TEntity, TRequest, TResponse> def, KpiDbContext db, CsvRows<TRequest> rows)
     : EndpointWithoutRequest<Results<Ok<ImportResponse>, ValidationProblem, ProblemHttpResult>>
     where TEntity : TenantOwned, new()
     where TRequest : class, IResourceRequest<TEntity>
@@ -109,15 +108,14 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
                 Fail("rows", [$"A file may hold at most {MaxImportRows:N0} rows; split it."]);
                 break;
             }
-            var (item, field, error) = rows.Read(reader.Current, fields);
-            if (item is null)
+            // Every failing field of the row at once: cells that cannot be read, then the validator on the others.
+            var (item, cellErrors) = rows.Read(reader.Current, fields);
+            if (await rows.ValidateAsync(item, cellErrors, ct) is { } rowErrors)
             {
-                Fail($"rows[{line}].{field}", [error!]);
+                foreach (var (name, messages) in rowErrors)
+                    Fail($"rows[{line}].{name}", messages);
                 continue;
             }
-            var result = await validator.ValidateAsync(item, ct);
-            foreach (var (name, messages) in result.ToDictionary())
-                Fail($"rows[{line}].{name}", messages);
             if (item.ExternalId is { } externalId && !seen.Add(externalId))
                 Fail($"rows[{line}].externalId", [$"'externalId' {externalId} repeats an earlier row."]);
             if (errorCount > 0)

@@ -1,9 +1,8 @@
 using B2BKpiApi.Data;
 using B2BKpiApi.Features.Resources;
-using FluentValidation;
 
 namespace B2BKpiApi.Features.Surveys;
 
 /// <summary>POST /v1/surveys/import (text/csv); the behaviour is <see cref="ImportResource{TEntity, TRequest, TResponse}"/>'s.</summary>
-public sealed class ImportSurveys(KpiDbContext db, IValidator<SurveyRequest> validator, CsvRows<SurveyRequest> rows)
-    : ImportResource<Survey, SurveyRequest, SurveyResponse>(SurveyResource.Definition, db, validator, rows);
+public sealed class ImportSurveys(KpiDbContext db, CsvRows<SurveyRequest> rows)
+    : ImportResource<Survey, SurveyRequest, SurveyResponse>(SurveyResource.Definition, db, rows);

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace B2BKpiApi.Features.WebhookEndpoints;
 
 /// <summary>A URL that receives the tenant's events as Standard Webhooks, and the event types it wants.</summary>
-public sealed record WebhookEndpointRequest(string? Url, string? Description, bool? Enabled, IReadOnlyList<string>? EventTypes)
+public sealed record WebhookEndpointRequest(string? Url, string? Description, [property: Serialization.NotNullable] bool? Enabled, IReadOnlyList<string>? EventTypes)
 {
     public sealed class Validator : Validator<WebhookEndpointRequest>
     {
