@@ -89,7 +89,7 @@ public class AlertsFactory : ApiFactory
     public AlertsFactory() : this(NewDatabase(), new TestClock(Today)) { }
 
     /// <summary>A host over <paramref name="database"/> with the given clock: several hosts on one database share one clock.</summary>
-    public AlertsFactory(TestDatabase database, TestClock clock) : base(database) => Clock = clock;
+    protected AlertsFactory(TestDatabase database, TestClock clock) : base(database) => Clock = clock;
 
     public TestClock Clock { get; }
 
