@@ -227,15 +227,75 @@ test("SSRF: metadata, private, IPv6 loopback and localhost URLs are 400 problems
   const after = await call("GET", "/v1/webhook-endpoints", { key: t.key });
   assert.deepEqual(after.json, before.json, "a refused URL was stored");
 
-  // Replace is guarded like create: an endpoint (disabled, on a documentation address) cannot be moved inside.
-  const ok = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://203.0.113.10/hooks", enabled: false, eventTypes: ["webhook.test"] } });
+  // Replace is guarded like create: an endpoint (disabled, on a public address) cannot be moved inside.
+  const ok = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://93.184.216.34/hooks", enabled: false, eventTypes: ["webhook.test"] } });
   assert.equal(ok.status, 201, ok.text);
   for (const url of ["https://169.254.169.254/latest/meta-data/", "https://[::1]/hooks", `${BASE}/v1/tenants`]) {
     const r = await call("PUT", `/v1/webhook-endpoints/${ok.json.id}`, { key: t.key, body: { url, enabled: false, eventTypes: ["webhook.test"] } });
     assertProblem(r, `replace with ${url}`, [400]);
     assert.ok(r.json.errors && Object.hasOwn(r.json.errors, "url"), `replace with ${url}: the problem does not name url: ${r.text}`);
   }
-  assert.equal((await call("GET", `/v1/webhook-endpoints/${ok.json.id}`, { key: t.key })).json.url, "https://203.0.113.10/hooks");
+  assert.equal((await call("GET", `/v1/webhook-endpoints/${ok.json.id}`, { key: t.key })).json.url, "https://93.184.216.34/hooks");
+});
+
+// Issue 18 item 1: the outside probe registered these with a 201. Each is a special-purpose block that is not
+// globally reachable, or an IPv6 form embedding one (NAT64 local-use, IPv4-translated, Teredo), so 400 on POST and PUT.
+const SPECIAL_PURPOSE_URLS = [
+  "https://[64:ff9b:1::a9fe:a9fe]/hooks", "https://[64:ff9b:1::a00:1]/hooks", "https://[::ffff:0:127.0.0.1]/hooks",
+  "https://[::ffff:0:a9fe:a9fe]/hooks", "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks", "https://192.0.2.1/hooks",
+  "https://192.88.99.1/hooks", "https://[100::1]/hooks", "https://[2001:db8::1]/hooks",
+];
+// Item 2: port 0, well-known service ports, and characters a URL may not hold.
+const BAD_SHAPE_URLS = [
+  "https://93.184.216.34:0/hooks", "https://93.184.216.34:22/hooks", "https://93.184.216.34:25/hooks", "https://93.184.216.34:1023/hooks",
+  "https://93.184.216.34/a b", "https://93.184.216.34/a\"b", "https://93.184.216.34/<x>",
+];
+
+test("SSRF: special-purpose addresses and embedded IPv4 forms, bad ports and raw spaces are 400 naming url, on POST and PUT (Production server)", { skip }, async () => {
+  const t = await newTenant("ssrf-registry");
+  const ok = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://93.184.216.34/hooks", enabled: false, eventTypes: ["webhook.test"] } });
+  assert.equal(ok.status, 201, ok.text);
+  for (const url of [...SPECIAL_PURPOSE_URLS, ...BAD_SHAPE_URLS]) {
+    for (const [method, route] of [["POST", "/v1/webhook-endpoints"], ["PUT", `/v1/webhook-endpoints/${ok.json.id}`]]) {
+      const r = await call(method, route, { key: t.key, body: { url, enabled: false, eventTypes: ["webhook.test"] } });
+      assertProblem(r, `${method} ${url}`, [400]);
+      assert.ok(r.json.errors && Object.hasOwn(r.json.errors, "url"), `${method} ${url}: the problem does not name url: ${r.text}`);
+    }
+  }
+  const port = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "https://93.184.216.34:22/hooks", eventTypes: ["webhook.test"] } });
+  assert.match(port.json.errors.url[0], /port/, "the port refusal names the rule");
+  const list = await call("GET", "/v1/webhook-endpoints", { key: t.key });
+  assert.deepEqual(list.json.items.map((e) => e.url), ["https://93.184.216.34/hooks"], "a refused URL was stored");
+  // Production: plain http is refused, and the answer points at the development switch for local receivers.
+  const http1 = await call("POST", "/v1/webhook-endpoints", { key: t.key, body: { url: "http://127.0.0.1:8080/hooks", eventTypes: ["webhook.test"] } });
+  assertProblem(http1, "plain http to loopback in Production", [400]);
+  assert.match(http1.json.errors.url[0], /Webhooks:AllowLoopbackHttp/);
+});
+
+test("no port-scan oracle: a closed port and a non-HTTP service both read 'connection failed' in the deliveries", { skip }, async () => {
+  const t = await tenantOn("oracle");
+  // A service that greets like SSH and closes, and a port where nothing listens.
+  const banner = net.createServer((socket) => socket.end("SSH-2.0-OpenSSH_9.6 probe-banner\r\n"));
+  const bannerPort = await freePort();
+  await new Promise((resolve, reject) => { banner.once("error", reject); banner.listen(bannerPort, "127.0.0.1", resolve); });
+  const closedPort = await freePort();
+  try {
+    for (const [label, port] of [["ssh", bannerPort], ["closed", closedPort]]) {
+      const e = await registerEndpoint(t.key, `http://127.0.0.1:${port}/${label}`, ["webhook.test"]);
+      const sent = await wcall("POST", `/v1/webhook-endpoints/${e.id}/test`, { key: t.key });
+      assert.equal(sent.status, 202, sent.text);
+      assert.doesNotMatch(sent.text, /SSH|refused|ECONN/i);
+      const ds = await waitFor(`the ${label} attempt recorded`, async () => {
+        const items = await deliveries(t.key, e.id);
+        return items.length === 1 && items[0].attemptLog.length >= 1 && items;
+      });
+      assert.equal(ds[0].attemptLog.at(-1).error, "connection failed", `${label}: ${JSON.stringify(ds[0])}`);
+      assert.equal(ds[0].lastError, "connection failed");
+      assert.doesNotMatch(JSON.stringify(ds), /SSH|banner|refused|reset/i);
+    }
+  } finally {
+    banner.close();
+  }
 });
 
 test("SSRF: with loopback http allowed, metadata and private addresses are still refused", { skip }, async () => {

@@ -11,36 +11,86 @@ namespace B2BKpiApi.Alerts;
 /// of a request by that tenant, and a result is the JSON <c>GET /v1/kpis/{id}</c> answers.
 /// </summary>
 public sealed partial class AlertEvaluator(
-    KpiDbContext db, TenantContext tenant, KpiEngine engine, TimeProvider clock, AlertMetrics metrics, ILogger<AlertEvaluator> logger)
+    KpiDbContext db, TenantContext tenant, KpiEngine engine, TimeProvider clock, AlertMetrics metrics, AlertEvaluationSeam seam,
+    Microsoft.Extensions.Options.IOptions<AlertOptions> options, ILogger<AlertEvaluator> logger)
 {
     /// <summary>Evaluates the given rules of a tenant; returns the ids of the rules whose evaluation failed (to retry later).</summary>
     public async Task<IReadOnlyList<Guid>> EvaluateAsync(Guid tenantId, IReadOnlyCollection<Guid> ruleIds, CancellationToken ct)
+    {
+        var failed = new List<Guid>();
+        await EvaluateRulesAsync(tenantId, ruleIds, onlyDue: false, deadline: null, failed, ct);
+        return failed;
+    }
+
+    /// <summary>
+    /// One tenant's turn of the worker: the given rules that are still due (read again now, under the claim, so a turn
+    /// that another instance has just taken leaves nothing to do), one after another until
+    /// <paramref name="deadline"/> (a <see cref="TimeProvider.GetTimestamp"/>) has passed. Returns whether every
+    /// due rule was evaluated (false: the rest waits for the tenant's next turn).
+    /// </summary>
+    public async Task<bool> EvaluateTurnAsync(Guid tenantId, IReadOnlyCollection<Guid> ruleIds, long deadline, CancellationToken ct) =>
+        await EvaluateRulesAsync(tenantId, ruleIds, onlyDue: true, deadline, [], ct);
+
+    private async Task<bool> EvaluateRulesAsync(Guid tenantId, IReadOnlyCollection<Guid> ruleIds, bool onlyDue, long? deadline,
+        List<Guid> failed, CancellationToken ct)
     {
         // The version is read before any KPI: a write that lands during the evaluation leaves the rule behind it, so it is evaluated again.
         var owner = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
             .Select(t => new { t.Id, t.Currency, t.Industry, t.DataVersion })
             .FirstOrDefaultAsync(ct);
         if (owner is null)
-            return [];
+            return true;
         tenant.Resolve(owner.Id, owner.Currency, owner.Industry, owner.DataVersion);
-        var rules = await db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id) && r.Enabled).ToListAsync(ct);
+        var now = KpiDbContext.Now(clock);
+        var dayStart = now.Date;
+        var query = db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id) && r.Enabled);
+        if (onlyDue)
+            query = query.Where(r => (r.RetryAt == null || r.RetryAt <= now)
+                                     && (r.EvaluatedDataVersion == null || r.EvaluatedDataVersion != owner.DataVersion
+                                         || r.LastEvaluatedAt == null || r.LastEvaluatedAt < dayStart));
+        // New and edited rules first, then the oldest evaluated: a turn cut short resumes where it stopped.
+        var rules = (await query.ToListAsync(ct)).OrderBy(r => r.LastEvaluatedAt ?? DateTime.MinValue).ThenBy(r => r.Id).ToList();
 
-        var failed = new List<Guid>();
+        var evaluated = 0;
         foreach (var rule in rules)
         {
+            if (deadline is { } end && evaluated > 0 && clock.GetTimestamp() > end)
+                return false;
+            evaluated++;
             try
             {
+                if (seam.BeforeRule is { } before)
+                    await before(tenantId, ct);
                 await EvaluateRuleAsync(rule, owner.DataVersion, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                // A KPI past its compute budget, a database hiccup: the rule keeps its state and is tried again.
+                // A KPI past its compute budget, a database hiccup: the rule keeps its state and is tried again after a back-off.
                 metrics.Evaluated(rule.KpiId, "failed");
                 LogFailed(logger, rule.Id, rule.KpiId, e.GetType().FullName ?? "?", e.Message);
                 failed.Add(rule.Id);
+                await BackOffAsync(rule);
             }
         }
-        return failed;
+        return true;
+    }
+
+    /// <summary>Records a failure on the rule: the next try waits RetryDelay, doubling with each failure in a row, at most 10 minutes.</summary>
+    private async Task BackOffAsync(AlertRule rule)
+    {
+        try
+        {
+            var failures = rule.EvaluationFailures + 1;
+            var delay = TimeSpan.FromTicks(Math.Min(options.Value.RetryDelay.Ticks << Math.Min(failures - 1, 16), TimeSpan.FromMinutes(10).Ticks));
+            var retryAt = KpiDbContext.Now(clock) + delay;
+            db.ChangeTracker.Clear();
+            await db.AlertRules.Where(r => r.Id == rule.Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.EvaluationFailures, failures).SetProperty(r => r.RetryAt, retryAt));
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, rule.Id, rule.KpiId, e.GetType().FullName ?? "?", e.Message);
+        }
     }
 
     private async Task EvaluateRuleAsync(AlertRule rule, long dataVersion, CancellationToken ct)
@@ -77,7 +127,9 @@ public sealed partial class AlertEvaluator(
                 .SetProperty(r => r.StateChangedAt, changedAt)
                 .SetProperty(r => r.LastEvaluatedAt, now)
                 .SetProperty(r => r.EvaluatedDataVersion, dataVersion)
-                .SetProperty(r => r.LastEvaluation, evaluationJson), ct);
+                .SetProperty(r => r.LastEvaluation, evaluationJson)
+                .SetProperty(r => r.EvaluationFailures, 0)
+                .SetProperty(r => r.RetryAt, (DateTime?)null), ct);
         if (updated != 1)
         {
             await transaction.RollbackAsync(ct);

@@ -10,6 +10,7 @@ public static class AlertServices
         services.Configure<AlertOptions>(configuration.GetSection("Alerts"));
         services.AddSingleton<AlertWake>();
         services.AddSingleton<AlertMetrics>();
+        services.AddSingleton<AlertEvaluationSeam>();
         services.AddScoped<AlertEvaluator>();
         if (configuration.GetValue("Alerts:Enabled", true))
             services.AddHostedService<AlertWorker>();

@@ -17,6 +17,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<AlertSchedule> AlertSchedules => Set<AlertSchedule>();
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
@@ -107,6 +108,13 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             a.Property(x => x.Threshold).HasPrecision(28, 8);
             a.Property(x => x.LastEvaluation).HasMaxLength(100_000);
             a.HasIndex(x => new { x.TenantId, x.CreatedAt });
+        });
+
+        // Worker state, read across tenants by the alert worker only: no query filter.
+        modelBuilder.Entity<AlertSchedule>(a =>
+        {
+            a.HasKey(x => x.TenantId);
+            a.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
         // Outbox, deliveries and attempts are written and read by the background workers across tenants,

@@ -61,6 +61,31 @@ public sealed class AlertRule : TenantSetting
     public long? EvaluatedDataVersion { get; set; }
     /// <summary>The last evaluation as JSON (period, KPI result, outcome), shown by <c>GET /v1/alerts/{id}</c>.</summary>
     public string? LastEvaluation { get; set; }
+    /// <summary>Failed evaluations in a row (a KPI past its compute budget, a database error); 0 after a success.</summary>
+    public int EvaluationFailures { get; set; }
+    /// <summary>After a failure, the rule is not tried again before this (back-off shared by every instance).</summary>
+    public DateTime? RetryAt { get; set; }
+}
+
+/// <summary>
+/// The alert worker's state for one tenant, in the database so that a restart neither forgets nor repeats it and
+/// every instance sees the same: the debounce of the tenant's data version and the claim of its evaluation.
+/// </summary>
+public sealed class AlertSchedule
+{
+    public Guid TenantId { get; set; }
+    /// <summary>The data version the worker saw moving, and since when it has been still at it (the quiet period).</summary>
+    public long? SettlingVersion { get; set; }
+    public DateTime? SettlingSince { get; set; }
+    /// <summary>When the tenant's data was first seen changed since its last complete evaluation (for <c>Alerts:MaxDelay</c>).</summary>
+    public DateTime? FirstSeenAt { get; set; }
+    /// <summary>An instance evaluating the tenant owns it until then (a conditional update claims it; a crashed claim lapses).</summary>
+    public DateTime? ClaimedUntil { get; set; }
+    public Guid? ClaimedBy { get; set; }
+    /// <summary>When the tenant last had a turn: the least recently served tenant goes first (round-robin).</summary>
+    public DateTime? LastTurnAt { get; set; }
+    /// <summary>When a turn last evaluated every due rule of the tenant.</summary>
+    public DateTime? LastEvaluatedAt { get; set; }
 }
 
 /// <summary>

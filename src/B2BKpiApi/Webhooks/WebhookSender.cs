@@ -84,7 +84,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is TimeoutRejectedException or HttpRequestException or IOException)
         {
-            return new SendOutcome(false, null, attempts.LastOrDefault()?.Error ?? "The request failed.", attempts);
+            return new SendOutcome(false, null, attempts.LastOrDefault()?.Error ?? ConnectionFailed, attempts);
         }
     }
 
@@ -110,8 +110,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (OperationCanceledException) when (!outer.IsCancellationRequested)
         {
-            attempts.Add(new AttemptRecord(started, Elapsed(watch), null,
-                $"Timed out: no response within {_options.AttemptTimeout.TotalSeconds:0.###} s."));
+            attempts.Add(new AttemptRecord(started, Elapsed(watch), null, TimedOut));
             throw;
         }
         catch (HttpRequestException e)
@@ -123,17 +122,21 @@ public sealed class WebhookSender : IDisposable
 
     private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
 
-    /// <summary>Why a request failed, in words that hold no secret and no server internals.</summary>
+    /// <summary>The only words a failed attempt without an HTTP status is described with (besides the SSRF guard's refusal).</summary>
+    public const string ConnectionFailed = "connection failed";
+
+    public const string TlsFailed = "TLS failed";
+
+    public const string TimedOut = "timeout";
+
+    /// <summary>
+    /// Why a request failed, in three words that hold no secret, no server internals and nothing of what a non-HTTP
+    /// service answered: a refused port, a reset, a service that is not HTTP (SSH, SMTP…) and a name that does not
+    /// resolve all read "connection failed", so the deliveries listing and the test answer are no port-scan oracle.
+    /// </summary>
     private static string Describe(HttpRequestException e) => FindRefusal(e) is { } refused
         ? $"Refused before connecting: the URL {refused.Message}"
-        : e.HttpRequestError switch
-        {
-            HttpRequestError.NameResolutionError => "The host name could not be resolved.",
-            HttpRequestError.ConnectionError => "The connection could not be made.",
-            HttpRequestError.SecureConnectionError => "The TLS handshake failed.",
-            HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => "The receiver sent no valid HTTP response.",
-            _ => "The request failed: " + e.HttpRequestError,
-        };
+        : e.HttpRequestError == HttpRequestError.SecureConnectionError ? TlsFailed : ConnectionFailed;
 
     private static WebhookAddressRefusedException? FindRefusal(Exception? e)
     {

@@ -46,6 +46,7 @@ public sealed class EvaluationCounter : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, int> _byKpi = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
 
     public EvaluationCounter(IMeterFactory meters)
     {
@@ -62,6 +63,8 @@ public sealed class EvaluationCounter : IDisposable
                 if (tag.Key == "kpi") kpi = tag.Value as string;
                 if (tag.Key == "outcome") outcome = tag.Value as string;
             }
+            if (kpi is not null)
+                _attempts.AddOrUpdate(kpi, (int)value, (_, n) => n + (int)value);
             // A superseded evaluation wrote nothing; count the ones that took effect (or failed).
             if (kpi is not null && outcome != "superseded")
                 _byKpi.AddOrUpdate(kpi, (int)value, (_, n) => n + (int)value);
@@ -70,6 +73,9 @@ public sealed class EvaluationCounter : IDisposable
     }
 
     public int For(string kpi) => _byKpi.TryGetValue(kpi, out var n) ? n : 0;
+
+    /// <summary>Every evaluation this host started and finished, superseded ones included (work another instance also did).</summary>
+    public int Attempts(string kpi) => _attempts.TryGetValue(kpi, out var n) ? n : 0;
 
     public void Dispose() => _listener.Dispose();
 }
@@ -80,7 +86,15 @@ public class AlertsFactory : ApiFactory
     /// <summary>The day the tests live on: the latest complete month is March 2026, the one before February.</summary>
     public static readonly DateTimeOffset Today = new(2026, 4, 15, 10, 0, 0, TimeSpan.Zero);
 
-    public TestClock Clock { get; } = new(Today);
+    public AlertsFactory() : this(NewDatabase(), new TestClock(Today)) { }
+
+    /// <summary>A host over <paramref name="database"/> with the given clock: several hosts on one database share one clock.</summary>
+    protected AlertsFactory(TestDatabase database, TestClock clock) : base(database) => Clock = clock;
+
+    public TestClock Clock { get; }
+
+    /// <summary>Settings a test class adds (or overrides) on top of these.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
     protected virtual TimeSpan QuietPeriod => TimeSpan.FromSeconds(1.5);
 
@@ -98,8 +112,12 @@ public class AlertsFactory : ApiFactory
         builder.UseSetting("Alerts:PollInterval", "00:00:00.100");
         builder.UseSetting("Alerts:QuietPeriod", QuietPeriod.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Alerts:MaxDelay", "01:00:00");
+        foreach (var (key, value) in Settings)
+            builder.UseSetting(key, value);
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
     }
+
+    public AlertSchedule? Schedule(TenantClient tenant) => WithDb(db => db.AlertSchedules.AsNoTracking().SingleOrDefault(s => s.TenantId == tenant.TenantId));
 
     /// <summary>Adds an enabled webhook endpoint of the tenant subscribed to both alert events, so that events get deliveries.</summary>
     public void Subscribe(TenantClient tenant)

@@ -96,7 +96,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal(4, log.Count);
         Assert.Equal(500, log[0]!["responseStatus"]!.GetValue<int>());
         Assert.Null(log[1]!["responseStatus"]);
-        Assert.Contains("Timed out", log[1]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("timeout", log[1]!["error"]!.GetValue<string>());
         Assert.Equal(503, log[2]!["responseStatus"]!.GetValue<int>());
         Assert.Equal(200, log[3]!["responseStatus"]!.GetValue<int>());
         // No second success arrives later.
@@ -394,6 +394,55 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Null(enabled["failingSince"]);
         // The delivery that waited resumes and succeeds.
         await _receiver.WaitForAsync(r => r.Any(x => x.Answered == 200), "the waiting delivery after re-enabling");
+    }
+
+    /// <summary>
+    /// No port-scan oracle: a port where nothing listens, a service that is not HTTP (it greets like SSH and closes) and
+    /// an https URL to a plain-http receiver are told apart only as "connection failed" / "TLS failed", never with what
+    /// the service said or an exception's text, in the deliveries listing (every attempt and the last error).
+    /// </summary>
+    [Fact]
+    public async Task A_failed_attempt_says_only_connection_failed_or_TLS_failed()
+    {
+        using var banner = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        banner.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await banner.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                await stream.WriteAsync("SSH-2.0-OpenSSH_9.6 secret-banner\r\n"u8.ToArray(), stop.Token);
+                await Task.Delay(50, stop.Token);
+            }
+        });
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there any more
+
+        var api = Host(new Dictionary<string, string?> { ["Webhooks:MaxRetries"] = "0", ["Webhooks:RetrySchedule:0"] = "01:00:00" });
+        using var tenant = await api.CreateTenantAsync();
+        var cases = new (string Url, string Error)[]
+        {
+            ($"http://127.0.0.1:{((IPEndPoint)banner.LocalEndpoint).Port}/ssh", WebhookSender.ConnectionFailed),
+            ($"http://127.0.0.1:{closedPort}/closed", WebhookSender.ConnectionFailed),
+            ($"https://127.0.0.1:{new Uri(_receiver.Url("tls")).Port}/tls", WebhookSender.TlsFailed),
+        };
+        foreach (var (url, error) in cases)
+        {
+            var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, url, "webhook.test");
+            await tenant.Http.PostAsync($"/v1/webhook-endpoints/{id}/test", null).Expect(HttpStatusCode.Accepted);
+            var deliveries = await WaitForDeliveries(tenant, id, d => d.Count == 1 && d[0]!["attemptLog"]!.AsArray().Count >= 1);
+            var attempt = deliveries[0]!["attemptLog"]!.AsArray()[0]!;
+            Assert.Equal(error, attempt["error"]!.GetValue<string>());
+            Assert.Null(attempt["responseStatus"]);
+            Assert.Equal(error, deliveries[0]!["lastError"]!.GetValue<string>());
+            Assert.DoesNotContain("SSH", deliveries.ToJsonString(), StringComparison.Ordinal);
+        }
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serving);
     }
 
     private static async Task<JsonArray> WaitForDeliveries(TenantClient tenant, Guid endpointId, Func<JsonArray, bool> condition, TimeSpan? within = null)

@@ -52,7 +52,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
     {
         using var tenant = await Factory.CreateTenantAsync();
         using var response = await tenant.Http.PostJson("/v1/webhook-endpoints",
-            new { url = "http://127.0.0.1:9/hooks", description = "ops", eventTypes = new[] { "kpi.alert.triggered" } });
+            new { url = "http://127.0.0.1:1029/hooks", description = "ops", eventTypes = new[] { "kpi.alert.triggered" } });
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = System.Text.Json.Nodes.JsonNode.Parse(body)!;
@@ -77,7 +77,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
         Assert.DoesNotContain(secret, list.ToJsonString(), StringComparison.Ordinal);
 
         var replaced = await tenant.Http.PutJson($"/v1/webhook-endpoints/{id}",
-            new { url = "http://127.0.0.1:9/other", enabled = false, eventTypes = new[] { "kpi.alert.resolved", "webhook.test" } })
+            new { url = "http://127.0.0.1:1029/other", enabled = false, eventTypes = new[] { "kpi.alert.resolved", "webhook.test" } })
             .Expect(HttpStatusCode.OK);
         Assert.False(replaced["enabled"]!.GetValue<bool>());
         Assert.Null(replaced["description"]);
@@ -93,7 +93,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
     {
         using var tenant = await Factory.CreateTenantAsync();
         for (var i = 0; i < 3; i++)
-            await WebhookApiFactory.RegisterAsync(tenant, $"http://127.0.0.1:9/p{i}");
+            await WebhookApiFactory.RegisterAsync(tenant, $"http://127.0.0.1:1029/p{i}");
         var first = await tenant.Http.GetAsync("/v1/webhook-endpoints?limit=2").Expect(HttpStatusCode.OK);
         Assert.Equal(2, first["items"]!.AsArray().Count);
         var cursor = first["nextCursor"]!.GetValue<string>();
@@ -115,7 +115,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
         Assert.True(errors.ContainsKey("url"), problem.ToJsonString());
         Assert.True(errors.ContainsKey("description"), problem.ToJsonString());
         Assert.True(errors.ContainsKey("eventTypes"), problem.ToJsonString());
-        await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "http://127.0.0.1:9/", eventTypes = new[] { "kpi.alert.triggered", "nope" } })
+        await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "http://127.0.0.1:1029/", eventTypes = new[] { "kpi.alert.triggered", "nope" } })
             .ExpectProblem(HttpStatusCode.BadRequest, "eventTypes[1]");
         await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "ftp://127.0.0.1/", eventTypes = new[] { "webhook.test" } })
             .ExpectProblem(HttpStatusCode.BadRequest, "url");
@@ -130,10 +130,10 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
     public async Task If_match_guards_replace_and_delete()
     {
         using var tenant = await Factory.CreateTenantAsync();
-        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, "http://127.0.0.1:9/etag");
+        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, "http://127.0.0.1:1029/etag");
         using var read = await tenant.Http.GetAsync($"/v1/webhook-endpoints/{id}");
         var etag = read.Headers.ETag!.ToString();
-        var body = new { url = "http://127.0.0.1:9/etag2", eventTypes = new[] { "webhook.test" } };
+        var body = new { url = "http://127.0.0.1:1029/etag2", eventTypes = new[] { "webhook.test" } };
         using (var put = new HttpRequestMessage(HttpMethod.Put, $"/v1/webhook-endpoints/{id}") { Content = JsonContent(body) })
         {
             put.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
@@ -160,7 +160,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
         using var tenant = await Factory.CreateTenantAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhook-endpoints")
         {
-            Content = JsonContent(new { url = "http://127.0.0.1:9/secret", eventTypes = new[] { "webhook.test" } }),
+            Content = JsonContent(new { url = "http://127.0.0.1:1029/secret", eventTypes = new[] { "webhook.test" } }),
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         var created = await tenant.Http.SendAsync(request).Expect(HttpStatusCode.Created);
@@ -186,10 +186,10 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
     {
         using var owner = await Factory.CreateTenantAsync();
         using var other = await Factory.CreateTenantAsync();
-        var (id, _) = await WebhookApiFactory.RegisterAsync(owner, "http://127.0.0.1:9/mine", "webhook.test");
+        var (id, _) = await WebhookApiFactory.RegisterAsync(owner, "http://127.0.0.1:1029/mine", "webhook.test");
         var queued = await owner.Http.PostAsync($"/v1/webhook-endpoints/{id}/test", null).Expect(HttpStatusCode.Accepted);
         var deliveryId = queued["deliveryId"]!.GetValue<string>();
-        var body = new { url = "http://127.0.0.1:9/stolen", eventTypes = new[] { "webhook.test" } };
+        var body = new { url = "http://127.0.0.1:1029/stolen", eventTypes = new[] { "webhook.test" } };
 
         await other.Http.GetAsync($"/v1/webhook-endpoints/{id}").ExpectProblem(HttpStatusCode.NotFound);
         await other.Http.PutJson($"/v1/webhook-endpoints/{id}", body).ExpectProblem(HttpStatusCode.NotFound);
@@ -202,7 +202,7 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
         Assert.Empty(list["items"]!.AsArray());
 
         // A delivery id of the owner's, reached through an endpoint of the other tenant's, is a 404 too.
-        var (otherId, _) = await WebhookApiFactory.RegisterAsync(other, "http://127.0.0.1:9/theirs", "webhook.test");
+        var (otherId, _) = await WebhookApiFactory.RegisterAsync(other, "http://127.0.0.1:1029/theirs", "webhook.test");
         await other.Http.PostAsync($"/v1/webhook-endpoints/{otherId}/deliveries/{deliveryId}/redeliver", null).ExpectProblem(HttpStatusCode.NotFound);
 
         // Nothing changed for the owner.
@@ -215,9 +215,9 @@ public sealed class WebhookEndpointsTests(LoopbackWebhookHost host) : IClassFixt
     public async Task A_disabled_endpoint_refuses_test_events_and_redeliveries_with_409()
     {
         using var tenant = await Factory.CreateTenantAsync();
-        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, "http://127.0.0.1:9/off", "webhook.test");
+        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, "http://127.0.0.1:1029/off", "webhook.test");
         var queued = await tenant.Http.PostAsync($"/v1/webhook-endpoints/{id}/test", null).Expect(HttpStatusCode.Accepted);
-        await tenant.Http.PutJson($"/v1/webhook-endpoints/{id}", new { url = "http://127.0.0.1:9/off", enabled = false, eventTypes = new[] { "webhook.test" } })
+        await tenant.Http.PutJson($"/v1/webhook-endpoints/{id}", new { url = "http://127.0.0.1:1029/off", enabled = false, eventTypes = new[] { "webhook.test" } })
             .Expect(HttpStatusCode.OK);
         await tenant.Http.PostAsync($"/v1/webhook-endpoints/{id}/test", null).ExpectProblem(HttpStatusCode.Conflict);
         await tenant.Http.PostAsync($"/v1/webhook-endpoints/{id}/deliveries/{queued["deliveryId"]!.GetValue<string>()}/redeliver", null)
@@ -272,6 +272,17 @@ public sealed class WebhookSsrfRegistrationTests(ProductionRulesWebhookHost host
     [InlineData("https://unknown.example.com/x")]
     [InlineData("https://2130706433/x")] // 127.0.0.1 written as one number
     [InlineData("https://0x7f.1/x")]
+    // Issue 18: special-purpose blocks and every IPv6 form that embeds an IPv4 address
+    [InlineData("https://[64:ff9b:1::a9fe:a9fe]/x")]
+    [InlineData("https://[64:ff9b:1::a00:1]/x")]
+    [InlineData("https://[::ffff:0:127.0.0.1]/x")]
+    [InlineData("https://[::ffff:0:a9fe:a9fe]/x")]
+    [InlineData("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x")]
+    [InlineData("https://192.0.2.1/x")]
+    [InlineData("https://192.88.99.1/x")]
+    [InlineData("https://[100::1]/x")]
+    [InlineData("https://[2001:db8::1]/x")]
+    [InlineData("https://[2002:a9fe:a9fe::1]/x")]
     public async Task Refuses_urls_that_reach_inside(string url)
     {
         using var tenant = await host.Factory.CreateTenantAsync();
@@ -289,6 +300,49 @@ public sealed class WebhookSsrfRegistrationTests(ProductionRulesWebhookHost host
             .Expect(HttpStatusCode.Created);
         await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "https://93.184.216.34/kpi", eventTypes = new[] { "webhook.test" } })
             .Expect(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example.com:0/x", "port")]
+    [InlineData("https://hooks.example.com:22/x", "port")]
+    [InlineData("https://hooks.example.com:25/x", "port")]
+    [InlineData("https://hooks.example.com:1023/x", "port")]
+    [InlineData("https://hooks.example.com/a b", "a space")]
+    [InlineData("https://hooks.example.com/a\"b", "'\"'")]
+    [InlineData("https://hooks.example.com/<x>", "'<'")]
+    [InlineData("https://hooks.example.com/a\\b", "'\\'")]
+    [InlineData("https://hooks.example.com/%zz", "'%'")]
+    [InlineData("https://hooks.example.com/caf\u00e9", "U+00E9")]
+    public async Task Refuses_a_port_below_1024_other_than_80_and_443_and_characters_a_url_may_not_hold(string url, string rule)
+    {
+        using var tenant = await host.Factory.CreateTenantAsync();
+        var problem = await tenant.Http.PostJson("/v1/webhook-endpoints", new { url, eventTypes = new[] { "webhook.test" } })
+            .ExpectProblem(HttpStatusCode.BadRequest, "url");
+        Assert.Contains(rule, problem["errors"]!["url"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        var (id, _) = await WebhookApiFactory.RegisterAsync(tenant, "https://hooks.example.com/kpi", "webhook.test");
+        await tenant.Http.PutJson($"/v1/webhook-endpoints/{id}", new { url, eventTypes = new[] { "webhook.test" } })
+            .ExpectProblem(HttpStatusCode.BadRequest, "url");
+        Assert.Equal(1, host.Factory.WithDb(db => db.WebhookEndpoints.IgnoreQueryFilters().Count(e => e.TenantId == tenant.TenantId)));
+    }
+
+    [Theory]
+    [InlineData("https://hooks.example.com:443/x")]
+    [InlineData("https://hooks.example.com:80/x")]
+    [InlineData("https://hooks.example.com:1024/x")]
+    [InlineData("https://hooks.example.com:8443/a%20b?x=1&y=%C3%A9")]
+    public async Task Accepts_ports_80_443_and_from_1024_and_percent_encoded_characters(string url)
+    {
+        using var tenant = await host.Factory.CreateTenantAsync();
+        await tenant.Http.PostJson("/v1/webhook-endpoints", new { url, eventTypes = new[] { "webhook.test" } }).Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Plain_http_to_a_local_receiver_hints_at_the_development_switch()
+    {
+        using var tenant = await host.Factory.CreateTenantAsync();
+        var problem = await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "http://127.0.0.1:8080/x", eventTypes = new[] { "webhook.test" } })
+            .ExpectProblem(HttpStatusCode.BadRequest, "url");
+        Assert.Contains("Webhooks:AllowLoopbackHttp", problem["errors"]!["url"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

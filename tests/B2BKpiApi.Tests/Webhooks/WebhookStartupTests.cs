@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using B2BKpiApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace B2BKpiApi.Tests.Webhooks;
 
@@ -40,5 +43,27 @@ public sealed class WebhookStartupTests
         Assert.Contains("Production", line, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", line + await output, StringComparison.Ordinal);
         Assert.False(File.Exists(dbFile), "nothing ran: the database was not even created");
+    }
+
+    /// <summary>The settings of the Development environment (appsettings.Development.json), not the test's.</summary>
+    private sealed class DevelopmentFactory : ApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Development");
+        }
+    }
+
+    [Fact]
+    public async Task Development_settings_let_a_local_http_receiver_register()
+    {
+        using var factory = new DevelopmentFactory();
+        using var tenant = await factory.CreateTenantAsync();
+        await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "http://127.0.0.1:8080/hooks", eventTypes = new[] { "webhook.test" } })
+            .Expect(HttpStatusCode.Created);
+        // Only loopback: a private address stays refused in Development too.
+        await tenant.Http.PostJson("/v1/webhook-endpoints", new { url = "http://10.0.0.1:8080/hooks", eventTypes = new[] { "webhook.test" } })
+            .ExpectProblem(HttpStatusCode.BadRequest, "url");
     }
 }

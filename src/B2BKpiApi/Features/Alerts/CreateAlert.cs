@@ -2,12 +2,13 @@ using B2BKpiApi.Alerts;
 using B2BKpiApi.Data;
 using B2BKpiApi.Features.Resources;
 using FastEndpoints;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Alerts;
 
 /// <summary>POST /v1/alerts: a new rule, evaluated by the alert worker at once and then whenever the tenant's data changes.</summary>
-public sealed class CreateAlert(KpiDbContext db, AlertWake wake)
+public sealed class CreateAlert(KpiDbContext db, AlertWake wake, Microsoft.Extensions.Options.IOptions<AlertOptions> options)
     : JsonBodyEndpoint<AlertRuleRequest, Results<Created<AlertRuleResponse>, ValidationProblem, ProblemHttpResult>>
 {
     public override void Configure()
@@ -32,6 +33,13 @@ public sealed class CreateAlert(KpiDbContext db, AlertWake wake)
     public override async Task<Results<Created<AlertRuleResponse>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(
         AlertRuleRequest request, CancellationToken ct)
     {
+        // One tenant's rules share the worker with every other tenant's: their number is bounded (a race of two creates
+        // at the limit may pass it by one; the fair scheduling bounds a turn regardless).
+        var limit = options.Value.MaxRulesPerTenant;
+        if (await db.AlertRules.CountAsync(ct) >= limit)
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["rules"] = [$"A tenant may keep at most {limit} alert rules (Alerts:MaxRulesPerTenant): delete one, or edit one with PUT, first."] },
+                detail: $"The limit of {limit} alert rules per tenant is reached.");
         var rule = new AlertRule { Id = Guid.CreateVersion7() };
         request.ApplyTo(rule);
         db.AlertRules.Add(rule);

@@ -46,6 +46,9 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                     b.Property<long?>("EvaluatedDataVersion")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("EvaluationFailures")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Industry")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -66,6 +69,9 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Segment")
                         .HasMaxLength(200)
@@ -110,6 +116,37 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("AlertRules");
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ClaimedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastTurnAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("SettlingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("SettlingVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("AlertSchedules");
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.Client", b =>
@@ -666,6 +703,15 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.AlertRule", b =>
+                {
+                    b.HasOne("B2BKpiApi.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
                 {
                     b.HasOne("B2BKpiApi.Data.Tenant", null)
                         .WithMany()

@@ -46,6 +46,9 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                     b.Property<long?>("EvaluatedDataVersion")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("EvaluationFailures")
+                        .HasColumnType("int");
+
                     b.Property<string>("Industry")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -66,6 +69,9 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("datetime2");
 
                     b.Property<string>("Segment")
                         .HasMaxLength(200)
@@ -110,6 +116,37 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("AlertRules");
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("ClaimedBy")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("FirstSeenAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastEvaluatedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("LastTurnAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<DateTime?>("SettlingSince")
+                        .HasColumnType("datetime2");
+
+                    b.Property<long?>("SettlingVersion")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("AlertSchedules");
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.Client", b =>
@@ -671,6 +708,15 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.AlertRule", b =>
+                {
+                    b.HasOne("B2BKpiApi.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
                 {
                     b.HasOne("B2BKpiApi.Data.Tenant", null)
                         .WithMany()

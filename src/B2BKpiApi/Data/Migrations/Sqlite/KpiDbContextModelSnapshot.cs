@@ -41,6 +41,9 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                     b.Property<long?>("EvaluatedDataVersion")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("EvaluationFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Industry")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -60,6 +63,9 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RetryAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Segment")
@@ -105,6 +111,37 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("AlertRules");
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FirstSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastEvaluatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastTurnAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("SettlingSince")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SettlingVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("AlertSchedules");
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.Client", b =>
@@ -661,6 +698,15 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("B2BKpiApi.Data.AlertRule", b =>
+                {
+                    b.HasOne("B2BKpiApi.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("B2BKpiApi.Data.AlertSchedule", b =>
                 {
                     b.HasOne("B2BKpiApi.Data.Tenant", null)
                         .WithMany()
