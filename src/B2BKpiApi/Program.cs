@@ -44,6 +44,7 @@ builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
+builder.Services.AddTenantKeyCache();
 builder.Services.AddKpiDatabase(builder.Configuration);
 builder.Services.AddScoped<BulkWriter>();
 builder.Services.AddFastEndpoints();

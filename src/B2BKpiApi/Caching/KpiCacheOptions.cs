@@ -11,6 +11,7 @@ public sealed class KpiCacheOptions
     /// <summary>
     /// A StackExchange.Redis connection string (<c>host:port,password=…</c>). When set, Redis is the shared
     /// second level behind each instance's memory, so one instance reuses what another computed.
+    /// An alias of <c>ConnectionStrings:Redis</c>, which wins when both are set (see <see cref="SharedRedis"/>).
     /// </summary>
     public string? Redis { get; set; }
 

@@ -30,12 +30,11 @@ public static class KpiResponseCache
         // HybridCache keeps its first level in the app's IMemoryCache; this bounds it in bytes (HybridCache
         // gives each entry its serialized size). Anything else that uses IMemoryCache must set entry sizes.
         services.AddMemoryCache(o => o.SizeLimit = options.LocalSizeLimitBytes);
-        if (!string.IsNullOrWhiteSpace(options.Redis))
-            services.AddStackExchangeRedisCache(o =>
-            {
-                o.Configuration = options.Redis;
-                o.InstanceName = options.RedisInstanceName;
-            });
+        // Redis (ConnectionStrings:Redis, or Cache:Redis) is the shared second level, through the instance's one
+        // Redis connection with its short timeouts and circuit (SharedRedis): with Redis down, reads use memory.
+        services.AddSingleton<SharedRedis>();
+        if (SharedRedis.ConnectionString(configuration) is not null)
+            services.AddSingleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache, RedisSecondLevel>();
         services.AddHybridCache(o =>
         {
             o.MaximumPayloadBytes = options.MaxEntryBytes + 4096; // room for the content type and HybridCache's own header

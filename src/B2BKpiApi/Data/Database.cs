@@ -23,7 +23,13 @@ public static class Database
     {
         var provider = ProviderOf(configuration);
         var connectionString = configuration.GetConnectionString("Kpi");
-        services.AddDbContext<KpiDbContext>(options => Configure(options, provider, connectionString));
+        services.AddDbContext<KpiDbContext>((sp, options) =>
+        {
+            Configure(options, provider, connectionString);
+            // Announces committed data changes to the API-key cache of every instance (Tenancy.TenantKeyCache).
+            if (sp.GetService<Tenancy.TenantChangeInterceptor>() is { } changes)
+                options.AddInterceptors(changes);
+        });
         return services;
     }
 

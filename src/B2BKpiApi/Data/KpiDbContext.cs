@@ -255,6 +255,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.DataVersion, t => t.DataVersion + 1), ct);
         EnsureTouched(updated);
         _touchedIn = transaction;
+        _changedTenant = tenantId;
     }
 
     private void TouchTenantData()
@@ -267,6 +268,19 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             .ExecuteUpdate(s => s.SetProperty(t => t.DataVersion, t => t.DataVersion + 1));
         EnsureTouched(updated);
         _touchedIn = transaction;
+        _changedTenant = tenantId;
+    }
+
+    // The tenant whose data version this context raised in its current transaction: announced to every
+    // instance when the transaction commits (Tenancy.TenantChangeInterceptor), forgotten if it rolls back.
+    private Guid? _changedTenant;
+
+    /// <summary>The tenant whose data this context changed since the last call, if any.</summary>
+    public Guid? TakeChangedTenant()
+    {
+        var changed = _changedTenant;
+        _changedTenant = null;
+        return changed;
     }
 
     private Guid RequireTenant() => tenant.IsResolved

@@ -30,6 +30,11 @@ public static class KpiMetrics
         "kpi.rate_limit.rejections", unit: "{request}",
         description: "Requests refused with 429 by the rate limiter (tag policy).");
 
+    private static readonly Counter<long> RedisFallbacks = Meter.CreateCounter<long>(
+        "kpi.redis.fallbacks", unit: "{operation}",
+        description: "Operations served per instance because the configured Redis was down, slow or cut off by its circuit " +
+                     "(tag use: rate-limit, auth-failures, heavy-reads, cache, change-signal).");
+
     /// <summary>Times one KPI computation until the returned value is disposed: <c>using var _ = KpiMetrics.MeasureKpi(definition);</c></summary>
     public static Measurement MeasureKpi(KpiDefinition definition) =>
         new(definition.Id, string.Join('+', definition.Reads.Select(Wire.Of)));
@@ -44,6 +49,10 @@ public static class KpiMetrics
     /// <summary>Counts one request refused by a rate-limit policy.</summary>
     public static void RecordRateLimitRejection(string policy) =>
         RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    /// <summary>Counts one operation that used its per-instance fallback because Redis was unavailable.</summary>
+    public static void RecordRedisFallback(string use) =>
+        RedisFallbacks.Add(1, new KeyValuePair<string, object?>("use", use));
 
     /// <summary>A running timer; records on dispose. A struct, so timing a KPI allocates nothing.</summary>
     public readonly struct Measurement : IDisposable

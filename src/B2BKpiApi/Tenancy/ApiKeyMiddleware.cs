@@ -29,21 +29,20 @@ public static class Auth
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next)
 {
-    private sealed record KeyOwner(Guid Id, byte[] ApiKeyHash, string Currency, string Industry, long DataVersion);
 
     // Runs on every tenant request, cached KPI answers included (it also reads the data version that
     // keys them): compiled, so a request skips EF's query cache lookup. A compiled query is bound to the
     // model it first ran with, so there is one per model (one per provider when tests run several).
-    private static readonly ConditionalWeakTable<IModel, Func<KpiDbContext, string, CancellationToken, Task<KeyOwner?>>> FindKeyByModel = new();
+    private static readonly ConditionalWeakTable<IModel, Func<KpiDbContext, string, CancellationToken, Task<TenantKeyCache.Owner?>>> FindKeyByModel = new();
 
-    private static Task<KeyOwner?> FindKey(KpiDbContext db, string keyId, CancellationToken ct) =>
+    private static Task<TenantKeyCache.Owner?> FindKey(KpiDbContext db, string keyId, CancellationToken ct) =>
         FindKeyByModel.GetValue(db.Model, static _ => EF.CompileAsyncQuery((KpiDbContext db, string keyId, CancellationToken ct) =>
             db.Tenants.AsNoTracking()
                 .Where(t => t.ApiKeyId == keyId)
-                .Select(t => new KeyOwner(t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion))
+                .Select(t => new TenantKeyCache.Owner(t.Id, t.ApiKeyHash, t.Currency, t.Industry, t.DataVersion))
                 .SingleOrDefault()))(db, keyId, ct);
 
-    public async Task InvokeAsync(HttpContext context, KpiDbContext db, TenantContext tenant, IOptions<AuthOptions> auth,
+    public async Task InvokeAsync(HttpContext context, TenantContext tenant, TenantKeyCache keys, IOptions<AuthOptions> auth,
         IProblemDetailsService problems)
     {
         var endpoint = context.GetEndpoint();
@@ -72,7 +71,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next)
                 refusal = "The API key is not valid.";
             else
             {
-                var found = await FindKey(db, keyId, context.RequestAborted);
+                // From memory while fresh (TenantKeyCache: dropped on any change of the tenant, at most a second old),
+                // else from the database.
+                if (!keys.TryGet(keyId, out var found))
+                {
+                    var epoch = keys.Begin();
+                    found = await FindKey(context.RequestServices.GetRequiredService<KpiDbContext>(), keyId, context.RequestAborted);
+                    if (found is not null)
+                        keys.Store(keyId, found, epoch);
+                }
                 if (found is null || !ApiKeys.Matches(secret, found.ApiKeyHash))
                     refusal = "The API key is not valid.";
                 else

@@ -8,7 +8,9 @@ namespace B2BKpiApi.Tenancy;
 /// <c>RateLimiting:FailedAuthPerMinute</c> refused keys in a minute from one address, a refused key is
 /// answered 429 with <c>Retry-After</c> instead of 401. Only refusals are counted and the key is always
 /// checked first, so a valid key is never slowed, even from an address that is being limited (a shared
-/// NAT, say): keys are 256-bit random, so the limiter is there against floods, not guessing.
+/// NAT, say): keys are 256-bit random, so the limiter is there against floods, not guessing. With Redis
+/// configured the count is shared by every instance (<see cref="SharedWindowCounter"/>); while Redis is
+/// unavailable each instance counts its own.
 /// </summary>
 public sealed class AuthFailureLimiter : IDisposable
 {
@@ -16,8 +18,11 @@ public sealed class AuthFailureLimiter : IDisposable
 
     private readonly PartitionedRateLimiter<string> _limiter;
 
-    public AuthFailureLimiter(IConfiguration configuration)
+    private readonly SharedWindowCounter _shared;
+
+    public AuthFailureLimiter(IConfiguration configuration, SharedWindowCounter shared)
     {
+        _shared = shared;
         PerMinute = configuration.GetValue("RateLimiting:FailedAuthPerMinute", DefaultPerMinute);
         _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = PerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
@@ -32,10 +37,21 @@ public sealed class AuthFailureLimiter : IDisposable
     public async Task<bool> RefuseIfOverLimitAsync(HttpContext context, IProblemDetailsService problems)
     {
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        using var lease = _limiter.AttemptAcquire(address);
-        if (lease.IsAcquired)
-            return false;
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        int retryAfter;
+        // With Redis, the address's refusals are counted across every instance; while it is unavailable, per instance.
+        if (_shared.Configured && await _shared.HitAsync("auth-failures", $"auth:{address}", TimeSpan.FromMinutes(1)) is { } counted)
+        {
+            if (counted.Count <= PerMinute)
+                return false;
+            retryAfter = Math.Max(1, (int)Math.Ceiling(counted.Remaining.TotalSeconds));
+        }
+        else
+        {
+            using var lease = _limiter.AttemptAcquire(address);
+            if (lease.IsAcquired)
+                return false;
+            retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 60;
+        }
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         await problems.WriteAsync(new ProblemDetailsContext

@@ -6,10 +6,15 @@ public static class RateLimits
 {
     public const string PerTenant = "per-tenant";
 
-    /// <summary>A fixed window per tenant (or per client address before a tenant is known); 429 with Retry-After.</summary>
+    /// <summary>
+    /// A fixed window per tenant (or per client address before a tenant is known); 429 with Retry-After. With
+    /// Redis configured the window is counted in Redis, so it holds for every instance together
+    /// (<see cref="SharedWindowLimiter"/>).
+    /// </summary>
     public static IServiceCollection AddKpiRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
         var permits = configuration.GetValue("RateLimiting:PermitsPerMinute", 600);
+        services.AddSingleton<SharedWindowCounter>();
         return services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -34,12 +39,13 @@ public static class RateLimits
             {
                 var tenant = http.RequestServices.GetRequiredService<TenantContext>();
                 var key = tenant.IsResolved ? tenant.TenantId.ToString() : http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = permits,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
+                var local = new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
+                var shared = http.RequestServices.GetRequiredService<SharedWindowCounter>();
+                // With Redis, one window per tenant for the whole cluster; while Redis is unavailable, and without
+                // it, each instance counts its own window.
+                return shared.Configured
+                    ? RateLimitPartition.Get(key, k => new SharedWindowLimiter($"rl:{k}", permits, local.Window, shared, new FixedWindowRateLimiter(local)))
+                    : RateLimitPartition.GetFixedWindowLimiter(key, _ => local);
             });
         });
     }

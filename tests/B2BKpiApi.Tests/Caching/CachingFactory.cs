@@ -26,6 +26,12 @@ public sealed class CachingFactory : ApiFactory
         base.ConfigureWebHost(builder);
         // The webhook delivery worker polls the database in the background; the counter is for the requests' commands.
         builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
+        // These hosts count a request's SQL commands, the API-key lookup included: it is read from the database
+        // on every request unless a test turns the key cache on (TenantKeyCacheTests).
+        builder.UseSetting("Tenancy:KeyCacheMilliseconds", "0");
+        // Redis's 100 ms production timeout is shorter than this shared, loaded test machine's stalls: a test that
+        // means Redis to answer gives it 2 s (tests of a dead Redis use a closed port or a stopped server, which fail at once).
+        builder.UseSetting("Redis:TimeoutMilliseconds", "2000");
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(s => s.ConfigureDbContext<KpiDbContext>(o => o.AddInterceptors(Counter)));

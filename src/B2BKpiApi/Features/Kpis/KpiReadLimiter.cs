@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
+using B2BKpiApi.Caching;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace B2BKpiApi.Features.Kpis;
 
@@ -8,11 +10,49 @@ namespace B2BKpiApi.Features.Kpis;
 /// briefly (within the compute budget), the rest are refused at once with 429, so one tenant cannot occupy
 /// every core with expensive reads however fast it sends them.
 /// </summary>
+/// <remarks>
+/// With Redis configured the slots and the queue are shared by every instance: two sorted sets per tenant
+/// (slots and waiters), changed only by one atomic script. A slot is a lease that expires after twice the
+/// compute budget plus a second, so the slots of an instance that was killed mid-read free themselves; a waiter's
+/// place expires after the budget (a queued read never outlives it). Waiters poll every 20 ms and take slots
+/// in the order they queued; a newcomer does not overtake a waiter. While Redis is unavailable each instance
+/// limits its own reads as before.
+/// </remarks>
 public sealed class KpiReadLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<Guid> _limiter;
+    private const string Script = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local lease, limit, queueLimit, token = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+        local waitLimit = tonumber(ARGV[5])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - waitLimit)
+        local free = limit - redis.call('ZCARD', KEYS[1])
+        local rank = redis.call('ZRANK', KEYS[2], token)
+        local waiting = redis.call('ZCARD', KEYS[2])
+        if free > 0 and ((rank and rank < free) or (not rank and waiting < free)) then
+          redis.call('ZADD', KEYS[1], now + lease, token)
+          redis.call('PEXPIRE', KEYS[1], lease)
+          if rank then redis.call('ZREM', KEYS[2], token) end
+          return 1
+        end
+        if rank then return 0 end
+        if waiting < queueLimit then
+          redis.call('ZADD', KEYS[2], now, token)
+          redis.call('PEXPIRE', KEYS[2], waitLimit + 1000)
+          return 0
+        end
+        return -1
+        """;
 
-    public KpiReadLimiter(IOptions<KpiOptions> options)
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+
+    private readonly PartitionedRateLimiter<Guid> _limiter;
+    private readonly SharedRedis _redis;
+    private readonly int _queueLimit;
+    private readonly TimeSpan _budget;
+
+    public KpiReadLimiter(IOptions<KpiOptions> options, SharedRedis redis)
     {
         var o = options.Value;
         _limiter = PartitionedRateLimiter.Create<Guid, Guid>(tenant => RateLimitPartition.GetConcurrencyLimiter(tenant,
@@ -23,6 +63,9 @@ public sealed class KpiReadLimiter : IDisposable
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             }));
         Limit = Math.Max(1, o.MaxConcurrentHeavyReads);
+        _queueLimit = Math.Max(0, o.MaxQueuedHeavyReads);
+        _budget = TimeSpan.FromSeconds(Math.Max(0.1, o.ComputeBudgetSeconds));
+        _redis = redis;
     }
 
     /// <summary>How many heavy reads one tenant may compute at once.</summary>
@@ -32,6 +75,8 @@ public sealed class KpiReadLimiter : IDisposable
     /// <exception cref="KpiReadsBusyException">The tenant's slots and queue are full.</exception>
     public async Task<IDisposable> AcquireAsync(Guid tenant, CancellationToken ct)
     {
+        if (_redis.Configured && await AcquireSharedAsync(tenant, ct) is { } shared)
+            return shared;
         var lease = await _limiter.AcquireAsync(tenant, 1, ct);
         if (lease.IsAcquired)
             return lease;
@@ -39,7 +84,53 @@ public sealed class KpiReadLimiter : IDisposable
         throw new KpiReadsBusyException(Limit);
     }
 
+    /// <summary>A slot from Redis; null when Redis is unavailable (the caller then limits per instance).</summary>
+    private async Task<IDisposable?> AcquireSharedAsync(Guid tenant, CancellationToken ct)
+    {
+        RedisKey slots = $"{_redis.Prefix}heavy:{tenant:N}:slots", waiters = $"{_redis.Prefix}heavy:{tenant:N}:queue";
+        var token = Guid.NewGuid().ToString("N");
+        var lease = (long)(_budget * 2 + TimeSpan.FromSeconds(1)).TotalMilliseconds;
+        RedisValue[] args = [lease, Limit, _queueLimit, token, (long)_budget.TotalMilliseconds];
+        var queued = false;
+        try
+        {
+            while (true)
+            {
+                var (ok, result) = await _redis.TryAsync("heavy-reads", db => db.ScriptEvaluateAsync(Script, [slots, waiters], args));
+                if (!ok)
+                    return null; // fall back for this read (its place in the queue, if any, expires by itself)
+                switch ((int)result)
+                {
+                    case 1:
+                        queued = false;
+                        return new SharedSlot(_redis, slots, token);
+                    case -1:
+                        throw new KpiReadsBusyException(Limit);
+                }
+                queued = true;
+                await Task.Delay(Poll, ct);
+            }
+        }
+        finally
+        {
+            if (queued) // cancelled (budget or client) while waiting: leave the queue
+                _redis.FireAndForget(db => db.SortedSetRemove(waiters, token, CommandFlags.FireAndForget));
+        }
+    }
+
     public void Dispose() => _limiter.Dispose();
+
+    /// <summary>A held shared slot; disposing frees it at once (if Redis cannot be told, its lease expires).</summary>
+    private sealed class SharedSlot(SharedRedis redis, RedisKey slots, string token) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                redis.FireAndForget(db => db.SortedSetRemove(slots, token, CommandFlags.FireAndForget));
+        }
+    }
 }
 
 /// <summary>A KPI read ran past <c>Kpis:ComputeBudgetSeconds</c>; its database work was cancelled. Answered 503 with Retry-After.</summary>

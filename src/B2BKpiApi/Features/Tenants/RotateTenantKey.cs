@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace B2BKpiApi.Features.Tenants;
 
 /// <summary>POST /v1/tenants/{id}/api-key (operator key): a new key; the previous one stops working at once.</summary>
-public sealed class RotateTenantKey(KpiDbContext db) : EndpointWithoutRequest<Results<Ok<RotateTenantKey.Response>, ProblemHttpResult>>
+public sealed class RotateTenantKey(KpiDbContext db, TenantChangeSignal changes) : EndpointWithoutRequest<Results<Ok<RotateTenantKey.Response>, ProblemHttpResult>>
 {
     /// <summary>The tenant's new API key, shown only here; the previous key no longer works.</summary>
     public new sealed record Response(Guid Id, string ApiKey);
@@ -33,6 +33,10 @@ public sealed class RotateTenantKey(KpiDbContext db) : EndpointWithoutRequest<Re
         var updated = await db.Tenants.Where(t => t.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(t => t.ApiKeyId, key.KeyId)
             .SetProperty(t => t.ApiKeyHash, key.SecretHash), ct);
-        return updated == 0 ? Problems.NotFound("tenant") : TypedResults.Ok(new Response(id, key.Key));
+        if (updated == 0)
+            return Problems.NotFound("tenant");
+        // The previous key stops working on this instance before the answer is sent, on the others when the signal arrives.
+        await changes.PublishAsync(id);
+        return TypedResults.Ok(new Response(id, key.Key));
     }
 }

@@ -21,6 +21,8 @@ public sealed class QueryCountTests(QueryCountTests.CountingFactory factory) : I
             base.ConfigureWebHost(builder);
             // These tests count what a computation costs: a repeated request must compute again, not hit the cache.
             builder.UseSetting("Cache:Enabled", "false");
+            // ... and the API-key lookup is counted on every request (not answered from memory).
+            builder.UseSetting("Tenancy:KeyCacheMilliseconds", "0");
             // The webhook delivery worker polls the database in the background; its queries are not the request's.
             builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
             builder.ConfigureServices(s => s.ConfigureDbContext<KpiDbContext>(o => o.AddInterceptors(Counter)));
