@@ -100,7 +100,7 @@ conn() { echo "Host=127.0.0.1;Port=$1;Username=postgres;Password=$(cat "$run/pg.
 pg_start() { # name port
   local name="$1" port="$2" data="$dir/pg-$1"
   as_pg "$(pg_bin)/pg_ctl" -D "$data" -l "$dir/logs/pg-$name.log" -w -t 120 \
-    -o "-p $port -k $data -c listen_addresses=127.0.0.1" start >/dev/null
+    -o "-p $port -k $dir/pg-sock -c listen_addresses=127.0.0.1" start >/dev/null
 }
 pg_stop() { # name [mode]
   local data="$dir/pg-$1"
@@ -113,9 +113,9 @@ primary_up() {
   new_port "$run/primary.port"; local port; port="$(cat "$run/primary.port")"
   od -An -N18 -tx1 /dev/urandom | tr -d ' \n' > "$run/pg.password"; chmod 600 "$run/pg.password"
   local data="$dir/pg-primary"
-  mkdir -p "$data"
+  mkdir -p "$data" "$dir/pg-sock"
   if [ "$(id -u)" = 0 ]; then
-    chown postgres "$data" "$dir/logs"
+    chown postgres "$data" "$dir/logs" "$dir/pg-sock"
     install -o postgres -m 600 "$run/pg.password" "$dir/pg.pwfile"
   else cp "$run/pg.password" "$dir/pg.pwfile"; fi
   as_pg "$(pg_bin)/initdb" -D "$data" -U postgres --pwfile="$dir/pg.pwfile" -A scram-sha-256 -E UTF8 --no-sync >/dev/null
@@ -206,6 +206,14 @@ instance_stop() { # n [signal]
 # ---- HAProxy ---------------------------------------------------------------------------------------------
 haproxy_config() {
   local port; port="$(cat "$run/haproxy.port")"
+  # When no instance is ready (the database is down: /health/ready fails everywhere), HAProxy answers itself;
+  # with Retry-After and a problem+json body like the API's own 503, so a client's retry logic is the same.
+  local code title
+  for code in 502 503 504; do
+    case "$code" in 502) title="Bad Gateway" ;; 503) title="Service Unavailable" ;; 504) title="Gateway Timeout" ;; esac
+    printf 'HTTP/1.1 %s %s\r\nContent-Type: application/problem+json\r\nRetry-After: 5\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{"type":"https://tools.ietf.org/html/rfc9110#section-15.6.4","title":"%s","status":%s,"detail":"No API instance is available for the moment; nothing of this request was stored. Retry after 5 seconds."}\n' \
+      "$code" "$title" "$title" "$code" > "$run/$code.http"
+  done
   {
     cat <<EOF
 # Written by scripts/cluster.sh (deploy/haproxy.cfg is the same for containers).
@@ -226,6 +234,9 @@ defaults
     option redispatch 1
     retry-on conn-failure empty-response
     option http-buffer-request
+    errorfile 502 $run/502.http
+    errorfile 503 $run/503.http
+    errorfile 504 $run/504.http
 frontend api
     bind 127.0.0.1:$port
     default_backend instances
@@ -287,7 +298,7 @@ write_json() {
 up() {
   [ ! -f "$run/started" ] || die "$dir already holds a cluster (scripts/cluster.sh down --dir $dir first)"
   ensure_packages
-  rm -rf "$run" "$dir/pg-primary" "$dir/pg-replica" "$dir/redis" "$dir/logs"
+  rm -rf "$run" "$dir/pg-primary" "$dir/pg-replica" "$dir/pg-sock" "$dir/redis" "$dir/logs"
   mkdir -p "$run" "$dir/logs"; chmod 700 "$run"
   [ "$(id -u)" = 0 ] && chmod 711 "$dir"
   touch "$run/started"
