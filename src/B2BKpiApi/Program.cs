@@ -5,6 +5,7 @@ using B2BKpiApi.Data;
 using B2BKpiApi.Documentation;
 using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Health;
+using B2BKpiApi.Http;
 using B2BKpiApi.Hosting;
 using B2BKpiApi.Ingest;
 using B2BKpiApi.Observability;
@@ -46,6 +47,8 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
 builder.Services.AddTenantKeyCache();
 builder.Services.AddKpiDatabase(builder.Configuration);
+builder.Services.AddKpiReadReplica(builder.Configuration); // ConnectionStrings:Replica: KPI and list reads from a hot standby
+builder.Services.AddProxyHeaders(builder.Configuration); // ForwardedHeaders:KnownProxies
 builder.Services.AddScoped<BulkWriter>();
 builder.Services.AddFastEndpoints();
 builder.Services.AddRequestValidators();
@@ -64,6 +67,8 @@ builder.Services.AddKpiAlerts(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();
+app.Services.GetRequiredService<ReplicaDatabase>(); // a misconfigured replica fails at start-up, not at the first read
+app.UseProxyHeaders(); // first: every later step sees the client's address (X-Forwarded-For from a known proxy only)
 
 app.UseKpiObservability();
 app.UseMiddleware<B2BKpiApi.Http.SecurityHeaders>();

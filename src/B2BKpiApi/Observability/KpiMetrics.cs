@@ -35,6 +35,22 @@ public static class KpiMetrics
         description: "Operations served per instance because the configured Redis was down, slow or cut off by its circuit " +
                      "(tag use: rate-limit, auth-failures, heavy-reads, cache, change-signal).");
 
+    private static readonly Counter<long> Reads = Meter.CreateCounter<long>(
+        "kpi.reads", unit: "{read}",
+        description: "KPI, series, scorecard and list reads by where they ran (tag route: replica, primary-only, " +
+                     "primary-replica-behind, primary-replica-lagging, primary-replica-down); see ConnectionStrings:Replica.");
+
+    /// <summary>Counts one read by the database it ran on.</summary>
+    public static void RecordRead(B2BKpiApi.Data.ReadRoute route) =>
+        Reads.Add(1, new KeyValuePair<string, object?>("route", route switch
+        {
+            B2BKpiApi.Data.ReadRoute.Replica => "replica",
+            B2BKpiApi.Data.ReadRoute.PrimaryReplicaBehind => "primary-replica-behind",
+            B2BKpiApi.Data.ReadRoute.PrimaryReplicaLagging => "primary-replica-lagging",
+            B2BKpiApi.Data.ReadRoute.PrimaryReplicaDown => "primary-replica-down",
+            _ => "primary-only",
+        }));
+
     /// <summary>Times one KPI computation until the returned value is disposed: <c>using var _ = KpiMetrics.MeasureKpi(definition);</c></summary>
     public static Measurement MeasureKpi(KpiDefinition definition) =>
         new(definition.Id, string.Join('+', definition.Reads.Select(Wire.Of)));

@@ -48,6 +48,36 @@ public sealed class PostgresCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// A hot-standby streaming replica of this server (pg_basebackup -R into a temp folder, its own free port):
+    /// what <c>ConnectionStrings:Replica</c> points at. Dispose it before the primary.
+    /// </summary>
+    public PostgresCluster CreateReplica()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), $"kpi-replica-{Guid.NewGuid():N}");
+        var replica = new PostgresCluster(_bin, dataDir, FreePort());
+        try
+        {
+            Run("pg_basebackup", $"-h 127.0.0.1 -p {Port} -U postgres -D {dataDir} -R -X stream -c fast");
+            replica.Start();
+            return replica;
+        }
+        catch
+        {
+            replica.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one SQL statement on <paramref name="database"/> of this server and returns the first column of the first row.</summary>
+    public object? Scalar(string database, string sql)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = database }.ConnectionString);
+        connection.Open();
+        using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return command.ExecuteScalar();
+    }
+
     public void Start() =>
         Run("pg_ctl", $"-D {_dataDir} -l {_dataDir}/server.log -w -t 60 -o \"-p {Port} -k {_dataDir} -c listen_addresses=127.0.0.1 -c fsync=off\" start");
 

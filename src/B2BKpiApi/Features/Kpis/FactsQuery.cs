@@ -55,8 +55,11 @@ public sealed record FactNeeds(IReadOnlyCollection<FactFamily> Families, Revenue
 /// planner statistics, and memory depends on the periods, not on the number of records. Money stays in
 /// integer minor units until the exact decimal division at the end.
 /// </summary>
-public sealed class FactsQuery(KpiDbContext db)
+public sealed class FactsQuery(KpiReads reads)
 {
+    // The primary, or the replica while KpiReads.RunAsync runs a read there.
+    private KpiDbContext db => reads.Context;
+
     /// <summary>Every family: what the scorecard reads.</summary>
     public static IReadOnlyCollection<FactFamily> AllFamilies { get; } = Enum.GetValues<FactFamily>();
 

@@ -1,3 +1,4 @@
+using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,7 +31,9 @@ public sealed class GetKpi(KpiEngine engine) : Endpoint<KpiQuery, Results<Ok<Kpi
         var id = Route<string>("id")!;
         if (!KpiCatalog.TryGet(id, out var definition))
             return UnknownKpi(id);
-        return TypedResults.Ok(await engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, ct));
+        // The replica when it has replayed the tenant's latest write, else the primary (KpiReads).
+        return TypedResults.Ok(await Resolve<KpiReads>().RunAsync(
+            c => engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, c), ct));
     }
 
     internal static ProblemHttpResult UnknownKpi(string id) =>

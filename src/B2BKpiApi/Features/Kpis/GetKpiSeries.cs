@@ -1,3 +1,4 @@
+using B2BKpiApi.Data;
 using System.ComponentModel;
 using B2BKpiApi.Metrics;
 using FastEndpoints;
@@ -43,7 +44,7 @@ public sealed class GetKpiSeries(KpiEngine engine, IOptions<KpiOptions> options)
         if (parts.Count > options.Value.MaxSeriesPoints)
             return Problems.Invalid("interval", $"A series may have at most {options.Value.MaxSeriesPoints} points; this one would have {parts.Count}.");
 
-        var points = await engine.ComputeSeriesAsync(definition, parts, query.Filter, query.CompareMode, ct);
+        var points = await Resolve<KpiReads>().RunAsync(c => engine.ComputeSeriesAsync(definition, parts, query.Filter, query.CompareMode, c), ct);
         return TypedResults.Ok(new Response(definition.Id, definition.DefinitionVersion, interval!,
             PeriodResponse.Of(query.Period), points));
     }

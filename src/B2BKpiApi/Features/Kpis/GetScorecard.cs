@@ -1,3 +1,4 @@
+using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using FastEndpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,7 @@ public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpo
 
     public override async Task<Ok<Response>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
-        var results = await engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, ct);
+        var results = await Resolve<KpiReads>().RunAsync(c => engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, c), ct);
         var byId = KpiCatalog.All.Zip(results).ToList();
         var perspectives = Enum.GetValues<Perspective>()
             .Select(p => new PerspectiveResponse(Wire.Of(p), byId.Where(x => x.First.Perspective == p).Select(x => x.Second).ToList()))

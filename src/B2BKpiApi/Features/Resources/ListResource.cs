@@ -31,13 +31,19 @@ public abstract class ListResource<TEntity, TRequest, TResponse>(
 
     public override async Task<Results<Ok<Page<TResponse>>, CsvExport<TEntity, TRequest>>> ExecuteAsync(ListQuery query, CancellationToken ct)
     {
-        var rows = InRange(def.Set(db).AsNoTracking(), def.MainDate, query);
+        // A CSV export streams while the response is written, so it cannot move to the primary halfway: it reads the primary.
         if (CsvFormat.IsAccepted(HttpContext.Request))
-            return new CsvExport<TEntity, TRequest>(rows.OrderBy(e => e.Id), def.ToRequest, def.Route);
-        if (query.After is { } after)
-            rows = rows.Where(e => e.Id > after);
-
-        var page = await rows.OrderBy(e => e.Id).Take(query.PageSize + 1).ToListAsync(ct);
+            return new CsvExport<TEntity, TRequest>(InRange(def.Set(db).AsNoTracking(), def.MainDate, query).OrderBy(e => e.Id),
+                def.ToRequest, def.Route);
+        // A page: the replica when it has replayed the tenant's latest write, else the primary (KpiReads).
+        var reads = Resolve<KpiReads>();
+        var page = await reads.RunAsync(c =>
+        {
+            var rows = InRange(def.Set(reads.Context).AsNoTracking(), def.MainDate, query);
+            if (query.After is { } after)
+                rows = rows.Where(e => e.Id > after);
+            return rows.OrderBy(e => e.Id).Take(query.PageSize + 1).ToListAsync(c);
+        }, ct);
         var hasMore = page.Count > query.PageSize;
         if (hasMore)
             page.RemoveAt(page.Count - 1);
