@@ -13,7 +13,7 @@ public sealed class GetPeerBenchmarkSettings(KpiDbContext db, TenantContext tena
         Get("settings/peer-benchmarks");
         Group<TenantApi>();
         Description(b => b.TenantOperation(new Action(Signature))
-            .WithTags("PeerBenchmarks").WithName(nameof(GetPeerBenchmarkSettings))
+            .WithTags("Peer benchmarks").WithName(nameof(GetPeerBenchmarkSettings))
             .WithSummary("The tenant's peer-benchmark settings")
             .WithDescription("Off by default. sizeBand is derived from the tenant's active client count today and cannot be set.")
             .Produces<PeerBenchmarkSettingsResponse>());

@@ -15,16 +15,15 @@ public sealed class ListPeerBenchmarks(KpiDbContext db)
     public sealed record CohortResponse(string Cohort, string Industry, string SizeBand, string Tenants,
         decimal? P10, decimal P25, decimal P50, decimal P75, decimal? P90, DateTime ComputedAt);
 
-    public new sealed record Response(string Kpi, string Period, PeriodResponseDates Dates, IReadOnlyList<CohortResponse> Cohorts);
-
-    public sealed record PeriodResponseDates(DateOnly From, DateOnly To);
+    /// <summary><c>period</c> as asked (2026-Q1), <c>dates</c> the days it covers.</summary>
+    public new sealed record Response(string Kpi, string Period, Kpis.PeriodResponse Dates, IReadOnlyList<CohortResponse> Cohorts);
 
     public override void Configure()
     {
         Get("benchmarks/peers");
         Group<TenantApi>();
         Description(b => b.TenantOperation(new Action<string?, string?>(Signature))
-            .WithTags("PeerBenchmarks").WithName(nameof(ListPeerBenchmarks))
+            .WithTags("Peer benchmarks").WithName(nameof(ListPeerBenchmarks))
             .WithSummary("The published peer cohorts of a KPI and period")
             .WithDescription("Every cohort (industry × size band, industry, all) with at least PeerBenchmarks:MinTenants contributing " +
                              "tenants: p25, p50, p75 (p10 and p90 from 20 tenants), the tenant count as a band, and when it was computed. " +
@@ -61,7 +60,7 @@ public sealed class ListPeerBenchmarks(KpiDbContext db)
                 .Select(s => new CohortResponse(s.Cohort, s.Industry, s.SizeBand, PeerBenchmarkRules.TenantBand(s.TenantCount),
                     s.P10, s.P25, s.P50, s.P75, s.P90, s.ComputedAt))
                 .ToList();
-            return TypedResults.Ok(new Response(kpi!, periodText!, new PeriodResponseDates(period.From, period.To), cohorts));
+            return TypedResults.Ok(new Response(kpi!, periodText!, Kpis.PeriodResponse.Of(period), cohorts));
         }
         return Problems.Invalid(errors);
     }

@@ -17,7 +17,7 @@ public sealed class RefreshPeerBenchmarks(KpiDbContext db, TimeProvider clock, P
         Post("admin/peer-benchmarks/refresh");
         Group<OperatorApi>();
         Description(b => b.OperatorOperation(new Action(Signature))
-            .WithTags("PeerBenchmarks").WithName(nameof(RefreshPeerBenchmarks))
+            .WithTags("Peer benchmarks").WithName(nameof(RefreshPeerBenchmarks))
             .WithSummary("Recompute the peer benchmarks now (operator key)")
             .WithDescription("Queues a computation of every peer snapshot; one API instance (whichever takes the database lease) runs it " +
                              "in the background, never on a request. Answers 202 at once; lastCompletedAt moves when it is done.")

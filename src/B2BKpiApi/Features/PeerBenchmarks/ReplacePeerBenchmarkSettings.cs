@@ -30,7 +30,7 @@ public sealed class ReplacePeerBenchmarkSettings(KpiDbContext db, TenantContext 
         Group<TenantApi>();
         AcceptJsonBodyOnly();
         Description(b => b.TenantOperation(new Action<Request>(Signature))
-            .WithTags("PeerBenchmarks").WithName(nameof(ReplacePeerBenchmarkSettings))
+            .WithTags("Peer benchmarks").WithName(nameof(ReplacePeerBenchmarkSettings))
             .WithSummary("Opt in to (or out of) peer benchmarks")
             .WithDescription("optIn is required. industry (lowercase; left out: the tenant's own) is the industry the tenant is compared " +
                              "within. sizeBand is derived from the tenant's active client count: it may be sent back as read, any other " +
