@@ -386,9 +386,10 @@ namespace B2BKpiApi.Client
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
+        /// <param name="peers">true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, bool? peers = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -422,9 +423,10 @@ namespace B2BKpiApi.Client
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
+        /// <param name="peers">true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+        System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, bool? peers = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -525,6 +527,53 @@ namespace B2BKpiApi.Client
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
         System.Threading.Tasks.Task<ImportResponse> ImportLeadsAsync(string body, string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Recompute the peer benchmarks now (operator key)
+        /// </summary>
+        /// <remarks>
+        /// Queues a computation of every peer snapshot; one API instance (whichever takes the database lease) runs it in the background, never on a request. Answers 202 at once; lastCompletedAt moves when it is done.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>Accepted</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<RefreshPeerBenchmarksResponse> RefreshPeerBenchmarksAsync(string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The tenant's peer-benchmark settings
+        /// </summary>
+        /// <remarks>
+        /// Off by default. sizeBand is derived from the tenant's active client count today and cannot be set.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PeerBenchmarkSettingsResponse> GetPeerBenchmarkSettingsAsync(System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Opt in to (or out of) peer benchmarks
+        /// </summary>
+        /// <remarks>
+        /// optIn is required. industry (lowercase; left out: the tenant's own) is the industry the tenant is compared within. sizeBand is derived from the tenant's active client count: it may be sent back as read, any other value is refused. Opting out takes effect at once for what the tenant sees, and its values leave the peer figures at the next computation (daily, or when the operator refreshes).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<PeerBenchmarkSettingsResponse> ReplacePeerBenchmarkSettingsAsync(ReplacePeerBenchmarkSettingsRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The published peer cohorts of a KPI and period
+        /// </summary>
+        /// <remarks>
+        /// Every cohort (industry × size band, industry, all) with at least PeerBenchmarks:MinTenants contributing tenants: p25, p50, p75 (p10 and p90 from 20 tenants), the tenant count as a band, and when it was computed. Only opted-in tenants may read it (give to get): others get 403. Money KPIs have no peer figures.
+        /// </remarks>
+        /// <param name="kpi">A KPI id (GET /v1/kpis). Required.</param>
+        /// <param name="period">A calendar month (2026-03), quarter (2026-Q1) or year (2026). Required.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        System.Threading.Tasks.Task<ListPeerBenchmarksResponse> ListPeerBenchmarksAsync(string? kpi = null, string? period = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken));
 
         /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
         /// <summary>
@@ -4385,9 +4434,10 @@ namespace B2BKpiApi.Client
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
+        /// <param name="peers">true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, bool? peers = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (id == null)
                 throw new System.ArgumentNullException("id");
@@ -4430,6 +4480,10 @@ namespace B2BKpiApi.Client
                     if (compare != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("compare")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(compare, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (peers != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("peers")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(peers, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -4730,9 +4784,10 @@ namespace B2BKpiApi.Client
         /// <param name="segment">Only clients of this segment (case-insensitive); applies like industry.</param>
         /// <param name="source">Only leads from this source (exact). Applies to lead KPIs only; the others are null with reason filter-not-applicable.</param>
         /// <param name="compare">What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter.</param>
+        /// <param name="peers">true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field.</param>
         /// <returns>OK</returns>
         /// <exception cref="ApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry = null, string? segment = null, string? source = null, CompareWith? compare = null, bool? peers = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             if (from == null)
                 throw new System.ArgumentNullException("from");
@@ -4771,6 +4826,10 @@ namespace B2BKpiApi.Client
                     if (compare != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("compare")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(compare, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (peers != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("peers")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(peers, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     urlBuilder_.Length--;
 
@@ -5876,6 +5935,478 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Recompute the peer benchmarks now (operator key)
+        /// </summary>
+        /// <remarks>
+        /// Queues a computation of every peer snapshot; one API instance (whichever takes the database lease) runs it in the background, never on a request. Answers 202 at once; lastCompletedAt moves when it is done.
+        /// </remarks>
+        /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
+        /// <returns>Accepted</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<RefreshPeerBenchmarksResponse> RefreshPeerBenchmarksAsync(string? idempotency_Key = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+
+                    if (idempotency_Key != null)
+                        request_.Headers.TryAddWithoutValidation("Idempotency-Key", ConvertToString(idempotency_Key, System.Globalization.CultureInfo.InvariantCulture));
+                    request_.Content = new System.Net.Http.StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json");
+                    request_.Method = new System.Net.Http.HttpMethod("POST");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/admin/peer-benchmarks/refresh"
+                    urlBuilder_.Append("v1/admin/peer-benchmarks/refresh");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 202)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<RefreshPeerBenchmarksResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict: a request with this Idempotency-Key is still running, or the record conflicts.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 422)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("The Idempotency-Key was already used with a different request.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The tenant's peer-benchmark settings
+        /// </summary>
+        /// <remarks>
+        /// Off by default. sizeBand is derived from the tenant's active client count today and cannot be set.
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<PeerBenchmarkSettingsResponse> GetPeerBenchmarkSettingsAsync(System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/settings/peer-benchmarks"
+                    urlBuilder_.Append("v1/settings/peer-benchmarks");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<PeerBenchmarkSettingsResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// Opt in to (or out of) peer benchmarks
+        /// </summary>
+        /// <remarks>
+        /// optIn is required. industry (lowercase; left out: the tenant's own) is the industry the tenant is compared within. sizeBand is derived from the tenant's active client count: it may be sent back as read, any other value is refused. Opting out takes effect at once for what the tenant sees, and its values leave the peer figures at the next computation (daily, or when the operator refreshes).
+        /// </remarks>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<PeerBenchmarkSettingsResponse> ReplacePeerBenchmarkSettingsAsync(ReplacePeerBenchmarkSettingsRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            if (body == null)
+                throw new System.ArgumentNullException("body");
+
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    var json_ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerSettings);
+                    var content_ = new System.Net.Http.ByteArrayContent(json_);
+                    content_.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("application/json");
+                    request_.Content = content_;
+                    request_.Method = new System.Net.Http.HttpMethod("PUT");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/settings/peer-benchmarks"
+                    urlBuilder_.Append("v1/settings/peer-benchmarks");
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<PeerBenchmarkSettingsResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 409)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Conflict", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 429)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        {
+                            var responseData_ = response_.Content == null ? null : await ReadAsStringAsync(response_.Content, cancellationToken).ConfigureAwait(false);
+                            throw new ApiException("The HTTP status code of the response was not expected (" + status_ + ").", status_, responseData_, headers_, null);
+                        }
+                    }
+                    finally
+                    {
+                        if (disposeResponse_)
+                            response_.Dispose();
+                    }
+                }
+            }
+            finally
+            {
+                if (disposeClient_)
+                    client_.Dispose();
+            }
+        }
+
+        /// <param name="cancellationToken">A cancellation token that can be used by other objects or threads to receive notice of cancellation.</param>
+        /// <summary>
+        /// The published peer cohorts of a KPI and period
+        /// </summary>
+        /// <remarks>
+        /// Every cohort (industry × size band, industry, all) with at least PeerBenchmarks:MinTenants contributing tenants: p25, p50, p75 (p10 and p90 from 20 tenants), the tenant count as a band, and when it was computed. Only opted-in tenants may read it (give to get): others get 403. Money KPIs have no peer figures.
+        /// </remarks>
+        /// <param name="kpi">A KPI id (GET /v1/kpis). Required.</param>
+        /// <param name="period">A calendar month (2026-03), quarter (2026-Q1) or year (2026). Required.</param>
+        /// <returns>OK</returns>
+        /// <exception cref="ApiException">A server side error occurred.</exception>
+        public virtual async System.Threading.Tasks.Task<ListPeerBenchmarksResponse> ListPeerBenchmarksAsync(string? kpi = null, string? period = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        {
+            var client_ = _httpClient;
+            var disposeClient_ = false;
+            try
+            {
+                using (var request_ = new System.Net.Http.HttpRequestMessage())
+                {
+                    request_.Method = new System.Net.Http.HttpMethod("GET");
+                    request_.Headers.Accept.Add(System.Net.Http.Headers.MediaTypeWithQualityHeaderValue.Parse("application/json"));
+
+                    var urlBuilder_ = new System.Text.StringBuilder();
+                
+                    // Operation Path: "v1/benchmarks/peers"
+                    urlBuilder_.Append("v1/benchmarks/peers");
+                    urlBuilder_.Append('?');
+                    if (kpi != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("kpi")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(kpi, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (period != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("period")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(period, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
+
+                    PrepareRequest(client_, request_, urlBuilder_);
+
+                    var url_ = urlBuilder_.ToString();
+                    request_.RequestUri = new System.Uri(url_, System.UriKind.RelativeOrAbsolute);
+
+                    PrepareRequest(client_, request_, url_);
+
+                    var response_ = await client_.SendAsync(request_, System.Net.Http.HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    var disposeResponse_ = true;
+                    try
+                    {
+                        var headers_ = new System.Collections.Generic.Dictionary<string, System.Collections.Generic.IEnumerable<string>>();
+                        foreach (var item_ in response_.Headers)
+                            headers_[item_.Key] = item_.Value;
+                        if (response_.Content != null && response_.Content.Headers != null)
+                        {
+                            foreach (var item_ in response_.Content.Headers)
+                                headers_[item_.Key] = item_.Value;
+                        }
+
+                        ProcessResponse(client_, response_);
+
+                        var status_ = (int)response_.StatusCode;
+                        if (status_ == 200)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ListPeerBenchmarksResponse>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<HttpValidationProblemDetails>("Bad Request", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 401)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Unauthorized", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 403)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Forbidden", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 429)
@@ -9857,6 +10388,12 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("comparison")]
         public Comparison? Comparison { get; set; } = default!;
 
+        /// <summary>
+        /// Where the tenant stands among opted-in peers; present only with peers=true.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("peers")]
+        public Peers? Peers { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -10074,6 +10611,69 @@ namespace B2BKpiApi.Client
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ListPeerBenchmarksCohortResponse
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("cohort")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Cohort { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("industry")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Industry { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sizeBand")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string SizeBand { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("tenants")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Tenants { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p10")]
+        public decimal? P10 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p25")]
+        public decimal P25 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p50")]
+        public decimal P50 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p75")]
+        public decimal P75 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p90")]
+        public decimal? P90 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("computedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset ComputedAt { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ListPeerBenchmarksResponse
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("kpi")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Kpi { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("period")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Period { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("dates")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public PeriodResponse Dates { get; set; } = new PeriodResponse();
+
+        [System.Text.Json.Serialization.JsonPropertyName("cohorts")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IList<ListPeerBenchmarksCohortResponse> Cohorts { get; set; } = new System.Collections.Generic.List<ListPeerBenchmarksCohortResponse>();
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ListWebhookDeliveriesAttempt
     {
 
@@ -10151,6 +10751,101 @@ namespace B2BKpiApi.Client
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PeerBenchmarkSettingsResponse
+    {
+
+        /// <summary>
+        /// Whether the tenant contributes its KPI results to peer benchmarks and sees them (give to get). Off by default.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("optIn")]
+        public bool OptIn { get; set; } = default!;
+
+        /// <summary>
+        /// The industry the tenant is compared within (lowercase); by default the tenant's own.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("industry")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Industry { get; set; } = default!;
+
+        /// <summary>
+        /// Derived, never set: the band of the tenant's active client count today (under-10, 10-49, 50-199, 200-999, 1000+).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("sizeBand")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string SizeBand { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class PeersResponse
+    {
+
+        /// <summary>
+        /// industry-size, industry or all: the cohort the figures come from (null with a reason).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("cohort")]
+        public string? Cohort { get; set; } = default!;
+
+        /// <summary>
+        /// The cohort's industry, or * for all.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("industry")]
+        public string? Industry { get; set; } = default!;
+
+        /// <summary>
+        /// The cohort's size band (by active clients), or * for every size.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("sizeBand")]
+        public string? SizeBand { get; set; } = default!;
+
+        /// <summary>
+        /// How many tenants contributed, as a band (10-19, 20-49, 50-99, 100-249, 250-999, 1000+); never the exact number.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("tenants")]
+        public string? Tenants { get; set; } = default!;
+
+        /// <summary>
+        /// 10th percentile; only with 20 or more contributing tenants.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("p10")]
+        public decimal? P10 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p25")]
+        public decimal? P25 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p50")]
+        public decimal? P50 { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("p75")]
+        public decimal? P75 { get; set; } = default!;
+
+        /// <summary>
+        /// 90th percentile; only with 20 or more contributing tenants.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("p90")]
+        public decimal? P90 { get; set; } = default!;
+
+        /// <summary>
+        /// below-p25, p25-p50, p50-p75 or above-p75: the tenant's own value against the published percentiles.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("position")]
+        public string? Position { get; set; } = default!;
+
+        /// <summary>
+        /// When the figures were computed.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("computedAt")]
+        public System.DateTimeOffset? ComputedAt { get; set; } = default!;
+
+        /// <summary>
+        /// not-opted-in, cohort-too-small or kpi-not-comparable when there are no figures.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("reason")]
+        public string? Reason { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class PeriodResponse
     {
 
@@ -10221,6 +10916,34 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("webhookId")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public string WebhookId { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class RefreshPeerBenchmarksResponse
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("requestedAt")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateTimeOffset RequestedAt { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("lastCompletedAt")]
+        public System.DateTimeOffset? LastCompletedAt { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class ReplacePeerBenchmarkSettingsRequest
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("optIn")]
+        public bool OptIn { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("industry")]
+        public string? Industry { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("sizeBand")]
+        public string? SizeBand { get; set; } = default!;
 
     }
 
@@ -10678,6 +11401,21 @@ namespace B2BKpiApi.Client
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class Comparison : ComparisonResponse
+    {
+
+        private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
+
+        [System.Text.Json.Serialization.JsonExtensionData]
+        public System.Collections.Generic.IDictionary<string, object> AdditionalProperties
+        {
+            get { return _additionalProperties ?? (_additionalProperties = new System.Collections.Generic.Dictionary<string, object>()); }
+            set { _additionalProperties = value; }
+        }
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class Peers : PeersResponse
     {
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;

@@ -21,6 +21,11 @@ if (WebhookServices.UnsafeConfiguration(builder) is { } unsafeWebhooks)
     await Console.Error.WriteLineAsync(unsafeWebhooks);
     return 2;
 }
+if (B2BKpiApi.Features.PeerBenchmarks.PeerBenchmarkOptions.Invalid(builder.Configuration) is { } invalidPeerBenchmarks)
+{
+    await Console.Error.WriteLineAsync(invalidPeerBenchmarks);
+    return 2;
+}
 builder.AddKpiObservability();
 
 builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection("Auth"));
@@ -64,6 +69,7 @@ builder.Services.AddSingleton<KpiReadLimiter>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddWebhooks(builder.Configuration, builder.Environment);
 builder.Services.AddKpiAlerts(builder.Configuration);
+B2BKpiApi.Features.PeerBenchmarks.PeerBenchmarkServices.AddPeerBenchmarks(builder.Services, builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();

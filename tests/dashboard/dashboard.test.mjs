@@ -309,6 +309,53 @@ if (!baseUrl || !adminKey) {
       await page.close();
     });
 
+    test("the peer band sits beside the static band: absent with its reason, or the published percentiles", async () => {
+      // The seeded tenant has not opted in: every card says so.
+      const { page } = await openPage();
+      await showScorecard(page, tenant.apiKey);
+      await page.locator("#status", { hasText: "Scorecard loaded" }).waitFor();
+      const reasons = await page.locator('[data-role="peers"]').evaluateAll((nodes) => nodes.map((n) => n.dataset.reason));
+      assert.equal(reasons.length, await page.locator(".kpi[data-kpi]").count(), "one peer line per KPI card");
+      assert.ok(reasons.length >= 26);
+      assert.ok(reasons.every((r) => r === "not-opted-in"), "no peer figures before opting in");
+      await page.close();
+
+      // Ten opted-in tenants with 10, 12, ... 28 active clients at the end of 2025, computed by the operator's refresh.
+      const peers = [];
+      for (let i = 0; i < 10; i++) {
+        const peer = await createTenant(`Dashboard peer ${i}`);
+        await apiPost("/v1/clients/batch", peer.apiKey, { items: Array.from({ length: 10 + 2 * i }, (_, c) => (
+          { externalId: `p${c}`, name: `Peer client ${c}`, acquiredOn: "2024-06-01" })) });
+        const put = await fetch(`${baseUrl}/v1/settings/peer-benchmarks`, {
+          method: "PUT", headers: { "X-Api-Key": peer.apiKey, "Content-Type": "application/json" }, body: JSON.stringify({ optIn: true }) });
+        assert.equal(put.status, 200);
+        peers.push(peer);
+      }
+      const refresh = await fetch(`${baseUrl}/v1/admin/peer-benchmarks/refresh`, { method: "POST", headers: { "X-Api-Key": adminKey } });
+      assert.equal(refresh.status, 202);
+      const deadline = Date.now() + 120_000;
+      let listed;
+      do {
+        await new Promise((r) => setTimeout(r, 500));
+        listed = await apiGet("/v1/benchmarks/peers?kpi=active-clients&period=2025", peers[0].apiKey);
+      } while (listed.cohorts.length === 0 && Date.now() < deadline);
+      assert.ok(listed.cohorts.length > 0, "the background job published the cohort");
+
+      const peerPage = (await openPage()).page;
+      await showScorecard(peerPage, peers[0].apiKey, "2025-01-01", "2025-12-31");
+      await peerPage.locator("#status", { hasText: "Scorecard loaded" }).waitFor();
+      const api = (await apiGet("/v1/kpis/active-clients?from=2025-01-01&to=2025-12-31&peers=true", peers[0].apiKey)).peers;
+      assert.equal(api.p50, 19);
+      const line = peerPage.locator('.kpi[data-kpi="active-clients"] [data-role="peers"]');
+      assert.equal(await line.getAttribute("data-position"), api.position);
+      const text = await line.innerText();
+      assert.ok(text.includes(`p25 ${api.p25}`) && text.includes(`median ${api.p50}`) && text.includes(`p75 ${api.p75}`), text);
+      assert.ok(text.includes(`${api.tenants} tenants`), text);
+      // The static band is still there, beside it.
+      assert.equal(await peerPage.locator('.kpi[data-kpi="active-clients"] [data-role="band"]').count(), 1);
+      await peerPage.close();
+    });
+
     test("the browser reported no script error and no CSP violation", () => {
       // 401/400/429 answers are expected above: chromium logs each failed fetch as a console error.
       const unexpected = consoleProblems.filter((m) => !/status of (400|401|429)/.test(m));

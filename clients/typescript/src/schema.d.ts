@@ -524,6 +524,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/peer-benchmarks/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the peer benchmarks now (operator key)
+         * @description Queues a computation of every peer snapshot; one API instance (whichever takes the database lease) runs it in the background, never on a request. Answers 202 at once; lastCompletedAt moves when it is done.
+         */
+        post: operations["RefreshPeerBenchmarks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/peer-benchmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's peer-benchmark settings
+         * @description Off by default. sizeBand is derived from the tenant's active client count today and cannot be set.
+         */
+        get: operations["GetPeerBenchmarkSettings"];
+        /**
+         * Opt in to (or out of) peer benchmarks
+         * @description optIn is required. industry (lowercase; left out: the tenant's own) is the industry the tenant is compared within. sizeBand is derived from the tenant's active client count: it may be sent back as read, any other value is refused. Opting out takes effect at once for what the tenant sees, and its values leave the peer figures at the next computation (daily, or when the operator refreshes).
+         */
+        put: operations["ReplacePeerBenchmarkSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/benchmarks/peers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published peer cohorts of a KPI and period
+         * @description Every cohort (industry × size band, industry, all) with at least PeerBenchmarks:MinTenants contributing tenants: p25, p50, p75 (p10 and p90 from 20 tenants), the tenant count as a band, and when it was computed. Only opted-in tenants may read it (give to get): others get 403. Money KPIs have no peer figures.
+         */
+        get: operations["ListPeerBenchmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/surveys": {
         parameters: {
             query?: never;
@@ -1231,6 +1295,8 @@ export interface components {
             benchmark: components["schemas"]["BenchmarkComparisonResponse"];
             /** @description Which comparison previous and change carry; present only when the request names compare. */
             comparison?: components["schemas"]["ComparisonResponse"] | null;
+            /** @description Where the tenant stands among opted-in peers; present only with peers=true. */
+            peers?: components["schemas"]["PeersResponse"] | null;
         };
         /** @enum {string|null} */
         LeadOutcome: "won" | "lost" | null;
@@ -1325,6 +1391,30 @@ export interface components {
         ListKpisResponse: {
             items: components["schemas"]["KpiDefinitionResponse"][];
         };
+        ListPeerBenchmarksCohortResponse: {
+            cohort: string;
+            industry: string;
+            sizeBand: string;
+            tenants: string;
+            /** Format: decimal */
+            p10?: number | null;
+            /** Format: decimal */
+            p25: number;
+            /** Format: decimal */
+            p50: number;
+            /** Format: decimal */
+            p75: number;
+            /** Format: decimal */
+            p90?: number | null;
+            /** Format: date-time */
+            computedAt: string;
+        };
+        ListPeerBenchmarksResponse: {
+            kpi: string;
+            period: string;
+            dates: components["schemas"]["PeriodResponse"];
+            cohorts: components["schemas"]["ListPeerBenchmarksCohortResponse"][];
+        };
         ListWebhookDeliveriesAttempt: {
             /** Format: date-time */
             startedAt: string;
@@ -1357,6 +1447,49 @@ export interface components {
             items: components["schemas"]["ListWebhookDeliveriesDelivery"][];
             nextCursor?: string | null;
         };
+        PeerBenchmarkSettingsResponse: {
+            /** @description Whether the tenant contributes its KPI results to peer benchmarks and sees them (give to get). Off by default. */
+            optIn: boolean;
+            /** @description The industry the tenant is compared within (lowercase); by default the tenant's own. */
+            industry: string;
+            /** @description Derived, never set: the band of the tenant's active client count today (under-10, 10-49, 50-199, 200-999, 1000+). */
+            sizeBand: string;
+        };
+        PeersResponse: {
+            /** @description industry-size, industry or all: the cohort the figures come from (null with a reason). */
+            cohort?: string | null;
+            /** @description The cohort's industry, or * for all. */
+            industry?: string | null;
+            /** @description The cohort's size band (by active clients), or * for every size. */
+            sizeBand?: string | null;
+            /** @description How many tenants contributed, as a band (10-19, 20-49, 50-99, 100-249, 250-999, 1000+); never the exact number. */
+            tenants?: string | null;
+            /**
+             * Format: decimal
+             * @description 10th percentile; only with 20 or more contributing tenants.
+             */
+            p10?: number | null;
+            /** Format: decimal */
+            p25?: number | null;
+            /** Format: decimal */
+            p50?: number | null;
+            /** Format: decimal */
+            p75?: number | null;
+            /**
+             * Format: decimal
+             * @description 90th percentile; only with 20 or more contributing tenants.
+             */
+            p90?: number | null;
+            /** @description below-p25, p25-p50, p50-p75 or above-p75: the tenant's own value against the published percentiles. */
+            position?: string | null;
+            /**
+             * Format: date-time
+             * @description When the figures were computed.
+             */
+            computedAt?: string | null;
+            /** @description not-opted-in, cohort-too-small or kpi-not-comparable when there are no figures. */
+            reason?: string | null;
+        } | null;
         PeriodResponse: {
             /** Format: date */
             from: string;
@@ -1383,6 +1516,17 @@ export interface components {
             /** Format: uuid */
             deliveryId: string;
             webhookId: string;
+        };
+        RefreshPeerBenchmarksResponse: {
+            /** Format: date-time */
+            requestedAt: string;
+            /** Format: date-time */
+            lastCompletedAt?: string | null;
+        };
+        ReplacePeerBenchmarkSettingsRequest: {
+            optIn: boolean;
+            industry?: string | null;
+            sizeBand?: string | null;
         };
         /** @enum {string|null} */
         RespondentRole: "economic-buyer" | "technical-buyer" | "user" | "gatekeeper" | "other" | null;
@@ -3395,6 +3539,8 @@ export interface operations {
                 source?: string;
                 /** @description What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter. */
                 compare?: components["schemas"]["CompareWith"];
+                /** @description true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field. */
+                peers?: boolean;
             };
             header?: never;
             path: {
@@ -3595,6 +3741,8 @@ export interface operations {
                 source?: string;
                 /** @description What previous and change compare with (the KPI formulas never change: revenue growth's Rprev is always the previous period of the same length). Absent: the previous period of the same length, as before this parameter existed, and no comparison field. previous-period: a whole calendar month, quarter or year (from its first to its last day) compares with the previous calendar month, quarter or year (2025-01-01..2025-03-31 with 2024-10-01..2024-12-31), any other period with the previous period of the same length. previous-year: the same dates one year earlier (29 February: 28 February). none: nothing is compared (previous.value and change are null, previous.reason is comparison-not-requested). With compare, each result's comparison field says which rule applied and over which dates. Written exactly (lowercase). The API specification names these values; an earlier draft's same-length, calendar and year-over-year are the bases reported in comparison.basis, not values of this parameter. */
                 compare?: components["schemas"]["CompareWith"];
+                /** @description true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles of a calendar month, quarter or year, README "Peer benchmarks"), or the reason there are none. Absent or false: no peers field. */
+                peers?: boolean;
             };
             header?: never;
             path?: never;
@@ -4170,6 +4318,224 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used with a different request. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    RefreshPeerBenchmarks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshPeerBenchmarksResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict: a request with this Idempotency-Key is still running, or the record conflicts. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetPeerBenchmarkSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerBenchmarkSettingsResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplacePeerBenchmarkSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplacePeerBenchmarkSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerBenchmarkSettingsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPeerBenchmarks: {
+        parameters: {
+            query?: {
+                /** @description A KPI id (GET /v1/kpis). Required. */
+                kpi?: string;
+                /** @description A calendar month (2026-03), quarter (2026-Q1) or year (2026). Required. */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPeerBenchmarksResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -98,8 +98,11 @@ public sealed class KpiResponseCacheMiddleware
         _namespace = Namespace(kpis.Value);
     }
 
+    // A read with peers=true is never cached: its answer also depends on the tenant's peer setting and on the latest
+    // peer snapshot, neither of which moves the tenant's data version (an opted-out tenant must not see a kept copy).
     public Task InvokeAsync(HttpContext context, TenantContext tenant) =>
         tenant.IsResolved && HttpMethods.IsGet(context.Request.Method) && KpiReadRoutes.Contains(context.GetEndpoint())
+        && !Features.PeerBenchmarks.PeerBenchmarkReader.Requested(context.Request)
             ? ServeAsync(context, tenant)
             : _next(context);
 

@@ -21,6 +21,9 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<PeerBenchmarkSetting> PeerBenchmarkSettings => Set<PeerBenchmarkSetting>();
+    public DbSet<PeerBenchmarkSnapshot> PeerBenchmarkSnapshots => Set<PeerBenchmarkSnapshot>();
+    public DbSet<PeerBenchmarkRun> PeerBenchmarkRuns => Set<PeerBenchmarkRun>();
 
     // Read by the query filters at query time, so one context instance never serves two tenants' rows.
     private Guid CurrentTenantId => tenant.TenantId;
@@ -146,8 +149,38 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             a.HasIndex(x => new { x.DeliveryId, x.StartedAt });
         });
 
+        modelBuilder.Entity<PeerBenchmarkSetting>(p =>
+        {
+            p.Property(x => x.SizeBand).HasMaxLength(16);
+            p.HasIndex(x => x.TenantId).IsUnique();
+        });
+
+        // Peer snapshots and the job's lease row are cross-tenant by nature: they hold no tenant's records and carry
+        // no query filter. Only the peer-benchmark job writes them and only PeerBenchmarkReader reads them (README
+        // "Peer benchmarks"); tenant isolation stays in the two Configure* methods below.
+        modelBuilder.Entity<PeerBenchmarkSnapshot>(p =>
+        {
+            p.Property(x => x.KpiId).HasMaxLength(64);
+            p.Property(x => x.PeriodKind).HasMaxLength(16);
+            p.Property(x => x.Cohort).HasMaxLength(16);
+            p.Property(x => x.SizeBand).HasMaxLength(16);
+            p.Property(x => x.Members).HasMaxLength(1_000_000);
+            foreach (var percentile in new[] { nameof(PeerBenchmarkSnapshot.P10), nameof(PeerBenchmarkSnapshot.P25),
+                         nameof(PeerBenchmarkSnapshot.P50), nameof(PeerBenchmarkSnapshot.P75), nameof(PeerBenchmarkSnapshot.P90) })
+                p.Property(percentile).HasPrecision(28, 8);
+            p.HasIndex(x => new { x.KpiId, x.PeriodFrom, x.PeriodTo, x.Cohort, x.Industry, x.SizeBand }).IsUnique();
+        });
+
+        modelBuilder.Entity<PeerBenchmarkRun>(r =>
+        {
+            r.Property(x => x.Id).ValueGeneratedNever();
+            r.Property(x => x.LeaseHolder).HasMaxLength(100);
+            r.HasData(new PeerBenchmarkRun { Id = PeerBenchmarkRun.SingletonId });
+        });
+
         ConfigureTenantSetting<WebhookEndpoint>(modelBuilder);
         ConfigureTenantSetting<AlertRule>(modelBuilder);
+        ConfigureTenantSetting<PeerBenchmarkSetting>(modelBuilder);
 
         ConfigureTenantOwned<Client>(modelBuilder);
         ConfigureTenantOwned<Contract>(modelBuilder);
@@ -330,7 +363,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     }
 
     /// <summary>
-    /// Stamps tenant, timestamps and version on changed settings (webhook endpoints, alert rules). They are
+    /// Stamps tenant, timestamps and version on changed settings (webhook endpoints, alert rules, peer-benchmark settings). They are
     /// not KPI inputs, so they do not count as a data change. A worker that only records a rule's state
     /// writes it with ExecuteUpdate, so that the rule's version (its ETag) moves only when its owner edits it.
     /// </summary>

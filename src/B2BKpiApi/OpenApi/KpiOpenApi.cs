@@ -201,6 +201,7 @@ public static class KpiOpenApi
             ["Surveys"] = "One answer each: NPS (0–10), CSAT (1–5) or CES (1–7).",
             ["Costs"] = "Costs by category and day: cogs, direct labor, sales, marketing, overhead.",
             ["Kpis"] = "The KPI catalog, results for a period, series, the scorecard and the benchmark sets.",
+            ["Peer benchmarks"] = "Opt-in, k-anonymous percentiles of tenants like this one, from snapshots computed in the background (README \"Peer benchmarks\").",
             ["Webhook endpoints"] = "Receivers of the tenant's events as signed Standard Webhooks, their secrets, deliveries and attempts.",
         };
 

@@ -35,6 +35,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Alerts:Enabled", "false");
         // Likewise the webhook delivery worker (WebhookApiFactory turns it on).
         builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
+        // Likewise the peer-benchmark job (the peer tests run it themselves).
+        builder.UseSetting("PeerBenchmarks:Enabled", "false");
     }
 
     public HttpClient CreateAdminClient()

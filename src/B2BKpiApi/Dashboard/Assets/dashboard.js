@@ -15,6 +15,14 @@
     "currency-not-usd": "money benchmarks are in USD only",
     "value-undefined": "no value to compare",
   };
+  const PEER_REASONS = {
+    "not-opted-in": "this tenant has not opted in to peer benchmarks",
+    "cohort-too-small": "fewer comparable tenants than the privacy minimum",
+    "kpi-not-comparable": "not compared across tenants for this KPI, filter or period",
+  };
+  const PEER_POSITIONS = {
+    "below-p25": "below p25", "p25-p50": "between p25 and the median", "p50-p75": "between the median and p75", "above-p75": "above p75",
+  };
   const $ = (id) => document.getElementById(id);
   const form = $("settings"), keyInput = $("api-key"), preset = $("preset");
   const fromInput = $("from"), toInput = $("to");
@@ -146,7 +154,8 @@
     busy(true, "Loading the scorecard…");
     try {
       state.catalog ??= new Map((await api("/v1/kpis")).items.map((k) => [k.id, k]));
-      const scorecard = await api(`/v1/scorecard?${query}`);
+      // peers=true: each KPI also carries the peer band (or why there is none); the series stays without it.
+      const scorecard = await api(`/v1/scorecard?${query}&peers=true`);
       state.scorecard = scorecard;
       state.query = query;
       renderScorecard(scorecard);
@@ -190,6 +199,8 @@
     }
     card.append(renderTrend(result, definition));
     card.append(renderBand(result));
+    const peers = renderPeers(result);
+    if (peers) card.append(peers);
     if (result.sample?.isSmall)
       card.append(element("p", { class: "sample", "data-role": "small-sample",
         text: `Small sample: ${result.sample.count} answers, at least ${result.sample.minimum} needed for a reliable figure.` }));
@@ -228,6 +239,21 @@
     const industry = band.industry === "*" ? "all industries" : band.industry;
     return element("p", { class: `band ${band.favourable ? "favourable" : "unfavourable"}`, "data-role": "band", "data-position": band.position,
       text: `${where} the ${band.label} band for ${industry} (${bandRange(band, result.unit, result.currency)}): ${band.favourable ? "favourable" : "unfavourable"}` });
+  }
+
+  function renderPeers(result) {
+    const peers = result.peers;
+    if (!peers) return null;
+    if (peers.reason)
+      return element("p", { class: "peers none", "data-role": "peers", "data-reason": peers.reason,
+        text: `Peers: no band (${PEER_REASONS[peers.reason] ?? sentence(peers.reason)})` });
+    const f = (v) => formatValue(v, result.unit, result.currency);
+    const cohort = peers.cohort === "all" ? "all opted-in tenants"
+      : peers.cohort === "industry" ? peers.industry : `${peers.industry}, ${peers.sizeBand} clients`;
+    const where = PEER_POSITIONS[peers.position];
+    return element("p", { class: "peers", "data-role": "peers", "data-cohort": peers.cohort, "data-position": peers.position ?? "",
+      text: `Peers (${cohort}, ${peers.tenants} tenants): p25 ${f(peers.p25)} · median ${f(peers.p50)} · p75 ${f(peers.p75)}` +
+        (where ? ` (you: ${where})` : "") });
   }
 
   // ---------- detail: series chart and inputs ----------

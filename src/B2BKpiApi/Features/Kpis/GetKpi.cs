@@ -1,19 +1,21 @@
 using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using FastEndpoints;
+using B2BKpiApi.Features.PeerBenchmarks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Kpis;
 
 /// <summary>GET /v1/kpis/{id}: one KPI for a period, with its inputs, trend and benchmark verdict.</summary>
-public sealed class GetKpi(KpiEngine engine) : Endpoint<KpiQuery, Results<Ok<KpiResultResponse>, ProblemHttpResult>>
+public sealed class GetKpi(KpiEngine engine, PeerBenchmarkReader peers)
+    : Endpoint<KpiQuery, Results<Ok<KpiResultResponse>, ValidationProblem, ProblemHttpResult>>
 {
     public override void Configure()
     {
         Get("kpis/{id}");
         Group<TenantApi>();
         RequestBinder(new RequestBinder<KpiQuery>(BindingSource.QueryParams));
-        Description(b => b.TenantOperation(new Action<string, KpiQuery>(Signature))
+        Description(b => b.TenantOperation(new Action<string, KpiQuery, bool?>(Signature))
             .WithTags("Kpis").WithName(nameof(GetKpi))
             .WithSummary("One KPI for a period")
             .WithDescription("The value with its inputs, sample size (survey and lead KPIs), the previous period's value and the change, " +
@@ -24,16 +26,26 @@ public sealed class GetKpi(KpiEngine engine) : Endpoint<KpiQuery, Results<Ok<Kpi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
     }
 
-    private static void Signature(string id, [AsParameters] KpiQuery query) { }
+    private static void Signature(string id, [AsParameters] KpiQuery query,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = PeerBenchmarkReader.QueryName), System.ComponentModel.Description(PeersDescription)] bool? peers) { }
 
-    public override async Task<Results<Ok<KpiResultResponse>, ProblemHttpResult>> ExecuteAsync(KpiQuery query, CancellationToken ct)
+    internal const string PeersDescription =
+        "true: each result also carries peers, where the tenant stands among opted-in tenants like it (published percentiles " +
+        "of a calendar month, quarter or year, README \"Peer benchmarks\"), or the reason there are none. Absent or false: no peers field.";
+
+    public override async Task<Results<Ok<KpiResultResponse>, ValidationProblem, ProblemHttpResult>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
         var id = Route<string>("id")!;
+        if (PeerBenchmarkReader.Invalid(HttpContext.Request) is { } invalidPeers)
+            return Problems.Invalid(PeerBenchmarkReader.QueryName, invalidPeers);
         if (!KpiCatalog.TryGet(id, out var definition))
             return UnknownKpi(id);
         // The replica when it has replayed the tenant's latest write, else the primary (KpiReads).
-        return TypedResults.Ok(await Resolve<KpiReads>().RunAsync(
-            c => engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, c), ct));
+        var result = await Resolve<KpiReads>().RunAsync(
+            c => engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, c), ct);
+        if (PeerBenchmarkReader.Requested(HttpContext.Request))
+            result = (await peers.AddAsync([result], query.Period, query.Filter, ct))[0];
+        return TypedResults.Ok(result);
     }
 
     internal static ProblemHttpResult UnknownKpi(string id) =>

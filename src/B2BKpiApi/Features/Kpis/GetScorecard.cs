@@ -1,12 +1,14 @@
 using B2BKpiApi.Data;
 using B2BKpiApi.Metrics;
 using FastEndpoints;
+using B2BKpiApi.Features.PeerBenchmarks;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace B2BKpiApi.Features.Kpis;
 
 /// <summary>GET /v1/scorecard: every KPI for a period, grouped by balanced-scorecard perspective.</summary>
-public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpoint<KpiQuery, Ok<GetScorecard.Response>>
+public sealed class GetScorecard(KpiEngine engine, TenantContext tenant, PeerBenchmarkReader peers)
+    : Endpoint<KpiQuery, Results<Ok<GetScorecard.Response>, ValidationProblem>>
 {
     public sealed record PerspectiveResponse(string Perspective, IReadOnlyList<KpiResultResponse> Kpis);
 
@@ -17,7 +19,7 @@ public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpo
         Get("scorecard");
         Group<TenantApi>();
         RequestBinder(new RequestBinder<KpiQuery>(BindingSource.QueryParams));
-        Description(b => b.TenantOperation(new Action<KpiQuery>(Signature))
+        Description(b => b.TenantOperation(new Action<KpiQuery, bool?>(Signature))
             .WithTags("Kpis").WithName(nameof(GetScorecard))
             .WithSummary("Every KPI for a period, by balanced-scorecard perspective")
             .WithDescription("The one call a dashboard makes: every KPI of the catalog with its inputs, trend and benchmark verdict, " +
@@ -28,11 +30,16 @@ public sealed class GetScorecard(KpiEngine engine, TenantContext tenant) : Endpo
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable));
     }
 
-    private static void Signature([AsParameters] KpiQuery query) { }
+    private static void Signature([AsParameters] KpiQuery query,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = PeerBenchmarkReader.QueryName), System.ComponentModel.Description(GetKpi.PeersDescription)] bool? peers) { }
 
-    public override async Task<Ok<Response>> ExecuteAsync(KpiQuery query, CancellationToken ct)
+    public override async Task<Results<Ok<Response>, ValidationProblem>> ExecuteAsync(KpiQuery query, CancellationToken ct)
     {
+        if (PeerBenchmarkReader.Invalid(HttpContext.Request) is { } invalidPeers)
+            return Problems.Invalid(PeerBenchmarkReader.QueryName, invalidPeers);
         var results = await Resolve<KpiReads>().RunAsync(c => engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, c), ct);
+        if (PeerBenchmarkReader.Requested(HttpContext.Request))
+            results = await peers.AddAsync(results, query.Period, query.Filter, ct);
         var byId = KpiCatalog.All.Zip(results).ToList();
         var perspectives = Enum.GetValues<Perspective>()
             .Select(p => new PerspectiveResponse(Wire.Of(p), byId.Where(x => x.First.Perspective == p).Select(x => x.Second).ToList()))

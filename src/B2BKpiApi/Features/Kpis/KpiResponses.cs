@@ -65,7 +65,11 @@ public sealed record KpiResultResponse(
     // Left out of the JSON without compare, so that answers to requests without it stay byte for byte what they were.
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
                Description("Which comparison previous and change carry; present only when the request names compare.")]
-    ComparisonResponse? Comparison = null)
+    ComparisonResponse? Comparison = null,
+    // Likewise left out unless the request says peers=true (README "Peer benchmarks").
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull),
+               Description("Where the tenant stands among opted-in peers; present only with peers=true.")]
+    PeerBenchmarks.PeersResponse? Peers = null)
 {
     /// <summary>The result compared with the previous period of the same length, without a comparison field (no <c>compare</c>).</summary>
     public static KpiResultResponse From(KpiResult current, KpiResult previous, TenantContext tenant) =>

@@ -1,0 +1,113 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace B2BKpiApi.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class PeerBenchmarks : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "PeerBenchmarkRuns",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LeaseHolder = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    RequestedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastStartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastCompletedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PeerBenchmarkRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PeerBenchmarkSettings",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OptIn = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Industry = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SizeBand = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PeerBenchmarkSettings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_PeerBenchmarkSettings_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PeerBenchmarkSnapshots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    KpiId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PeriodKind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PeriodFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    PeriodTo = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Cohort = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Industry = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SizeBand = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    TenantCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    P10 = table.Column<decimal>(type: "TEXT", precision: 28, scale: 8, nullable: true),
+                    P25 = table.Column<decimal>(type: "TEXT", precision: 28, scale: 8, nullable: false),
+                    P50 = table.Column<decimal>(type: "TEXT", precision: 28, scale: 8, nullable: false),
+                    P75 = table.Column<decimal>(type: "TEXT", precision: 28, scale: 8, nullable: false),
+                    P90 = table.Column<decimal>(type: "TEXT", precision: 28, scale: 8, nullable: true),
+                    Members = table.Column<string>(type: "TEXT", maxLength: 1000000, nullable: false),
+                    Published = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ComputedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CheckedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PeerBenchmarkSnapshots", x => x.Id);
+                });
+
+            migrationBuilder.InsertData(
+                table: "PeerBenchmarkRuns",
+                columns: new[] { "Id", "LastCompletedAt", "LastStartedAt", "LeaseHolder", "LeaseUntil", "RequestedAt" },
+                values: new object[] { 1, null, null, null, null, null });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PeerBenchmarkSettings_TenantId",
+                table: "PeerBenchmarkSettings",
+                column: "TenantId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PeerBenchmarkSnapshots_KpiId_PeriodFrom_PeriodTo_Cohort_Industry_SizeBand",
+                table: "PeerBenchmarkSnapshots",
+                columns: new[] { "KpiId", "PeriodFrom", "PeriodTo", "Cohort", "Industry", "SizeBand" },
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "PeerBenchmarkRuns");
+
+            migrationBuilder.DropTable(
+                name: "PeerBenchmarkSettings");
+
+            migrationBuilder.DropTable(
+                name: "PeerBenchmarkSnapshots");
+        }
+    }
+}
