@@ -87,13 +87,13 @@ def num(v) -> Fraction:
 
 def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
     """Every aggregate the scorecard needs, for the period and its previous period (the API computes both),
-    in five statements: clients, contracts, leads, surveys, costs."""
+    in six statements: clients, contracts, leads, surveys, costs, and the buying committees (relationship KPIs)."""
     D = Dialect(db, tenant_id)
     T, x = D.tenant, D.d
     pf, pt = previous(f, t)
     ppf, ppt = previous(pf, pt)
     periods = {"": (f, t, pf, pt), "p": (pf, pt, ppf, ppt)}
-    cc, kc, lc, sc, xc = [], [], [], [], []
+    cc, kc, lc, sc, xc, dc = [], [], [], [], [], []
     term = D.days('"StartsOn"', '"EndsOn"') + " + 1"
     arr = D.prorate('"ValueMinor"', "365", term)
     for tag, (a, z, prev_a, prev_z) in periods.items():
@@ -132,6 +132,27 @@ def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
                f'{D.flag(inp + " AND " + chr(34) + "Score" + chr(34) + " >= 4")} AS four{tag}',
                f'{D.flag(inp + " AND " + chr(34) + "Score" + chr(34) + " <= 6")} AS low{tag}',
                f'SUM(CASE WHEN {inp} THEN "Score" END) AS score_sum{tag}']
+        eb = f"""{inp} AND "RespondentRole" = 'EconomicBuyer'"""
+        sc += [f'{D.flag(eb + chr(32) + "AND " + chr(34) + "Score" + chr(34) + " >= 9")} AS eb_high{tag}',
+               f'{D.flag(eb + " AND " + chr(34) + "Score" + chr(34) + " BETWEEN 7 AND 8")} AS eb_mid{tag}',
+               f'{D.flag(eb + " AND " + chr(34) + "Score" + chr(34) + " <= 6")} AS eb_low{tag}']
+        # The buying committees of the clients active on z: per client and role, then per client, then summed.
+        dc.append(f"""SELECT {len(dc)} AS i, SUM(roles), SUM(CASE WHEN eb = 1 AND roles >= 2 THEN 1 ELSE 0 END), SUM(bd),
+            SUM(CASE WHEN nroles >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN nroles >= 2 THEN spread END) FROM (
+              SELECT c, COUNT(*) AS roles, MAX(CASE WHEN r = 'EconomicBuyer' THEN 1 ELSE 0 END) AS eb,
+                     MAX(CASE WHEN r IN ('EconomicBuyer', 'TechnicalBuyer') AND de > 0 THEN 1 ELSE 0 END) AS bd,
+                     SUM(CASE WHEN nn > 0 THEN 1 ELSE 0 END) AS nroles,
+                     MAX(CASE WHEN nn > 0 THEN (pr - de) * 100.0 / nn END) - MIN(CASE WHEN nn > 0 THEN (pr - de) * 100.0 / nn END) AS spread
+              FROM (SELECT s."ClientId" AS c, s."RespondentRole" AS r,
+                           SUM(CASE WHEN s."Kind" = 'Nps' THEN 1 ELSE 0 END) AS nn,
+                           SUM(CASE WHEN s."Kind" = 'Nps' AND s."Score" >= 9 THEN 1 ELSE 0 END) AS pr,
+                           SUM(CASE WHEN s."Kind" = 'Nps' AND s."Score" <= 6 THEN 1 ELSE 0 END) AS de
+                    FROM "Surveys" s JOIN "Clients" k ON k."Id" = s."ClientId"
+                    WHERE s."TenantId" = {T} AND s."RespondedOn" BETWEEN {x(a)} AND {x(z)}
+                      AND s."RespondentRole" IN ('EconomicBuyer', 'TechnicalBuyer', 'User', 'Gatekeeper')
+                      AND k."AcquiredOn" <= {x(z)} AND (k."ChurnedOn" IS NULL OR k."ChurnedOn" > {x(z)})
+                    GROUP BY s."ClientId", s."RespondentRole") a
+              GROUP BY c) p""")
         xc += [f'SUM(CASE WHEN "IncurredOn" BETWEEN {x(a)} AND {x(z)} THEN "AmountMinor" END) AS amount{tag}']
     contract_window = f'(("StartsOn" <= {x(t)} AND "EndsOn" >= {x(ppf)}) OR "SignedOn" BETWEEN {x(pf)} AND {x(t)})'
     statements = [
@@ -140,10 +161,11 @@ def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
         f'SELECT {", ".join(lc)} FROM "Leads" WHERE "TenantId" = {T}',
         f'SELECT "Kind", {", ".join(sc)} FROM "Surveys" WHERE "TenantId" = {T} AND "RespondedOn" BETWEEN {x(pf)} AND {x(t)} GROUP BY "Kind"',
         f'SELECT "Category", {", ".join(xc)} FROM "Costs" WHERE "TenantId" = {T} AND "IncurredOn" BETWEEN {x(pf)} AND {x(t)} GROUP BY "Category"',
+        " UNION ALL ".join(dc),
     ]
 
     def reduce(res):
-        (clients,), (k,), (leads,), surveys, costs = res
+        (clients,), (k,), (leads,), surveys, costs, committees = res
         n = lambda v: 0 if v is None else int(v)  # noqa: E731
         out = {
             "clientsAtStart": n(clients[0]), "clientsAtEnd": n(clients[1]), "newClients": n(clients[2]),
@@ -158,6 +180,12 @@ def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
         if "Nps" in kinds:
             out.update(npsAnswers=n(kinds["Nps"][1]), promoters=n(kinds["Nps"][2]), passives=n(kinds["Nps"][3]),
                        detractors=n(kinds["Nps"][5]))
+            eb = [n(kinds["Nps"][7]), n(kinds["Nps"][8]), n(kinds["Nps"][9])]
+            out.update(economicBuyerPromoters=eb[0], economicBuyerPassives=eb[1], economicBuyerDetractors=eb[2],
+                       economicBuyerNpsAnswers=sum(eb))
+        committee = next(row for row in committees if int(row[0]) == 0)
+        out.update(rolesAnswering=n(committee[1]), coveredClients=n(committee[2]), clientsWithBuyerDetractor=n(committee[3]),
+                   clientsWithTwoNpsRoles=n(committee[4]), npsSpreadSum=Approx(num(committee[5])))
         if "Csat" in kinds:
             out.update(csatAnswers=n(kinds["Csat"][1]), satisfiedAnswers=n(kinds["Csat"][4]))
         if "Ces" in kinds:

@@ -122,7 +122,7 @@ if (!baseUrl || !adminKey) {
       const api = await apiGet(`/v1/scorecard?from=${FROM}&to=${TO}`, tenant.apiKey);
 
       const results = api.perspectives.flatMap((p) => p.kpis);
-      assert.equal(results.length, 26);
+      assert.equal(results.length, 31);
       let money = 0, nulls = 0, small = 0;
       for (const group of api.perspectives) {
         const section = page.locator(`[data-perspective="${group.perspective}"]`);
