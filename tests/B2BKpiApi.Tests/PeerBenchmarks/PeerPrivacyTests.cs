@@ -131,7 +131,7 @@ public sealed class PeerPrivacyTests
         var tenants = await TenSaasTenants(factory);
         using var admin = factory.CreateAdminClient();
         await admin.PostAsync("/v1/admin/peer-benchmarks/refresh", null).Expect(HttpStatusCode.Accepted);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(300);
         List<JsonObject> cohorts;
         do
         {

@@ -83,9 +83,10 @@ public sealed class SqlServerMigrationTests
         Assert.Contains("[CreatedAt] datetime2 NOT NULL", script, StringComparison.Ordinal);
         Assert.Contains("[Id] uniqueidentifier NOT NULL", script, StringComparison.Ordinal);
         Assert.Contains("[Currency] nvarchar(3) NOT NULL", script, StringComparison.Ordinal);
-        // Unbounded text only where a whole JSON document is kept (an event's body, a rule's last evaluation).
+        // Unbounded text only where a whole JSON document is kept (an event's body, a rule's last evaluation), and the
+        // contributing tenants of a peer snapshot (a list of ids that grows with the tenants).
         Assert.All(script.Split('\n').Where(l => l.Contains("nvarchar(max)", StringComparison.Ordinal)),
-            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation)\] nvarchar\(max\)", l));
+            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation|Members)\] nvarchar\(max\)", l));
         // SQL Server lets a unique index hold NULL once: records without an externalId must not collide.
         Assert.Contains("CREATE UNIQUE INDEX [IX_Clients_TenantId_ExternalId] ON [Clients] ([TenantId], [ExternalId]) WHERE [ExternalId] IS NOT NULL",
             script, StringComparison.Ordinal);
