@@ -3,6 +3,7 @@ using B2BKpiApi.Caching;
 using B2BKpiApi.Dashboard;
 using B2BKpiApi.Data;
 using B2BKpiApi.Documentation;
+using B2BKpiApi.Features.ChurnRisk;
 using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Health;
 using B2BKpiApi.Hosting;
@@ -59,6 +60,7 @@ builder.Services.AddSingleton<KpiReadLimiter>();
 builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddWebhooks(builder.Configuration, builder.Environment);
 builder.Services.AddKpiAlerts(builder.Configuration);
+builder.Services.AddChurnRisk(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();

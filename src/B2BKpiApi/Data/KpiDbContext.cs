@@ -20,6 +20,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<ChurnModel> ChurnModels => Set<ChurnModel>();
 
     // Read by the query filters at query time, so one context instance never serves two tenants' rows.
     private Guid CurrentTenantId => tenant.TenantId;
@@ -136,6 +137,18 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             a.Property(x => x.Error).HasMaxLength(500);
             a.HasOne<WebhookDelivery>().WithMany().HasForeignKey(x => x.DeliveryId).OnDelete(DeleteBehavior.Cascade);
             a.HasIndex(x => new { x.DeliveryId, x.StartedAt });
+        });
+
+        // Churn models: one row per tenant, filtered like every tenant's data; the trainer crosses tenants with IgnoreQueryFilters.
+        modelBuilder.Entity<ChurnModel>(m =>
+        {
+            m.HasKey(x => x.TenantId);
+            m.Property(x => x.Method).HasMaxLength(32);
+            m.Property(x => x.MethodReason).HasMaxLength(64);
+            m.Property(x => x.Parameters).HasMaxLength(10_000);
+            m.Property(x => x.BackTest).HasMaxLength(10_000);
+            m.HasOne<Tenant>().WithOne().HasForeignKey<ChurnModel>(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+            m.HasQueryFilter(x => x.TenantId == CurrentTenantId);
         });
 
         ConfigureTenantSetting<WebhookEndpoint>(modelBuilder);

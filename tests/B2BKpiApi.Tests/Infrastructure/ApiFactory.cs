@@ -35,6 +35,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Alerts:Enabled", "false");
         // Likewise the webhook delivery worker (WebhookApiFactory turns it on).
         builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
+        // Likewise the churn model trainer (ChurnRiskTests turn it on, or train a tenant on demand).
+        builder.UseSetting("ChurnRisk:Enabled", "false");
     }
 
     public HttpClient CreateAdminClient()

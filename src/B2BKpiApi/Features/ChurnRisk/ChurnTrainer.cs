@@ -99,6 +99,25 @@ public static class ChurnTrainer
 
     private static bool HasBothOutcomes(List<Example> examples) => examples.Any(e => e.Label) && examples.Any(e => !e.Label);
 
+    /// <summary>
+    /// The day a training stands on: today, or the tenant's last recorded day when its data stops earlier (a tenant that
+    /// stopped syncing in March would otherwise have its latest cut-offs over months where nothing could be seen to churn).
+    /// The last recorded day is the latest acquiredOn, churnedOn, contract signedOn or answer respondedOn up to today.
+    /// </summary>
+    public static DateOnly TrainingDay(IReadOnlyList<ClientHistory> histories, DateOnly today)
+    {
+        var last = DateOnly.MinValue;
+        foreach (var h in histories)
+        {
+            var days = new[] { h.Client.AcquiredOn, h.Client.ChurnedOn ?? DateOnly.MinValue }
+                .Concat(h.Contracts.Select(c => c.SignedOn)).Concat(h.Answers.Select(a => a.RespondedOn));
+            foreach (var d in days)
+                if (d <= today && d > last)
+                    last = d;
+        }
+        return last == DateOnly.MinValue ? today : last;
+    }
+
     /// <summary>The cut-offs for a training day: every 30 days back from 90 days before it, at most 48, none in the warm-up.</summary>
     public static IReadOnlyList<DateOnly> Cutoffs(IReadOnlyList<ClientHistory> histories, DateOnly asOf)
     {
