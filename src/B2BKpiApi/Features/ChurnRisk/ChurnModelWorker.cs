@@ -26,7 +26,7 @@ public sealed class ChurnRiskOptions
 
 /// <summary>
 /// Trains each tenant's churn model in the background, never on a request: a tenant is due when it has no model yet,
-/// when its DataVersion moved since the model was trained, or when the model is older than <c>RetrainAfterDays</c>.
+/// when its DataVersion moved since the model was trained, or when the model was trained more than <c>RetrainAfterDays</c> ago.
 /// Safe with several instances: before training, an instance claims the tenant's row with a conditional UPDATE (no
 /// live claim, and still due); only the claimant's write of the result lands.
 /// </summary>
@@ -80,7 +80,7 @@ public sealed partial class ChurnModelWorker(
     {
         List<Guid> due;
         var now = KpiDbContext.Now(clock);
-        var stale = DateOnly.FromDateTime(now).AddDays(-options.Value.RetrainAfterDays);
+        var stale = now.AddDays(-options.Value.RetrainAfterDays);
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
@@ -88,7 +88,7 @@ public sealed partial class ChurnModelWorker(
                          join m in db.ChurnModels.IgnoreQueryFilters() on t.Id equals m.TenantId into models
                          from m in models.DefaultIfEmpty()
                          where m == null
-                               || ((m.DataVersion == null || m.DataVersion != t.DataVersion || m.AsOf < stale)
+                               || ((m.DataVersion == null || m.DataVersion != t.DataVersion || m.TrainedAt < stale)
                                    && (m.ClaimedUntil == null || m.ClaimedUntil < now))
                          orderby t.Id
                          select t.Id).ToListAsync(ct);
@@ -125,13 +125,13 @@ public sealed partial class ChurnModelWorker(
         }
 
         var now = KpiDbContext.Now(clock);
-        var stale = DateOnly.FromDateTime(now).AddDays(-options.Value.RetrainAfterDays);
+        var stale = now.AddDays(-options.Value.RetrainAfterDays);
         var token = Guid.NewGuid();
         var until = now + options.Value.ClaimDuration;
         var version = owner.DataVersion;
         var claimed = await models
             .Where(m => m.TenantId == tenantId && (m.ClaimedUntil == null || m.ClaimedUntil < now)
-                        && (force || m.DataVersion == null || m.DataVersion != version || m.AsOf < stale))
+                        && (force || m.DataVersion == null || m.DataVersion != version || m.TrainedAt < stale))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), ct);
         if (claimed != 1)
             return false;
