@@ -54,7 +54,8 @@ public sealed class SqlServerMigrationTests
                 var nullability = property.IsNullable ? "NULL" : "NOT NULL";
                 Assert.Contains($"[{property.GetColumnName()}] {property.GetColumnType()} {nullability}", body + added, StringComparison.Ordinal);
             }
-            Assert.Contains($"CONSTRAINT [{entity.FindPrimaryKey()!.GetName()}] PRIMARY KEY ([Id])", body, StringComparison.Ordinal);
+            var keyColumns = string.Join("], [", entity.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()));
+            Assert.Contains($"CONSTRAINT [{entity.FindPrimaryKey()!.GetName()}] PRIMARY KEY ([{keyColumns}])", body, StringComparison.Ordinal);
             foreach (var key in entity.GetForeignKeys())
                 Assert.Contains($"CONSTRAINT [{key.GetConstraintName()}] FOREIGN KEY ([{key.Properties.Single().GetColumnName()}]) " +
                                 $"REFERENCES [{key.PrincipalEntityType.GetTableName()}] ([Id])", body, StringComparison.Ordinal);
@@ -85,7 +86,7 @@ public sealed class SqlServerMigrationTests
         Assert.Contains("[Currency] nvarchar(3) NOT NULL", script, StringComparison.Ordinal);
         // Unbounded text only where a whole JSON document is kept (an event's body, a rule's last evaluation).
         Assert.All(script.Split('\n').Where(l => l.Contains("nvarchar(max)", StringComparison.Ordinal)),
-            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation)\] nvarchar\(max\)", l));
+            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation|Parameters|BackTest)\] nvarchar\(max\)", l));
         // SQL Server lets a unique index hold NULL once: records without an externalId must not collide.
         Assert.Contains("CREATE UNIQUE INDEX [IX_Clients_TenantId_ExternalId] ON [Clients] ([TenantId], [ExternalId]) WHERE [ExternalId] IS NOT NULL",
             script, StringComparison.Ordinal);
