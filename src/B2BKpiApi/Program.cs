@@ -3,6 +3,7 @@ using B2BKpiApi.Caching;
 using B2BKpiApi.Dashboard;
 using B2BKpiApi.Data;
 using B2BKpiApi.Documentation;
+using B2BKpiApi.Features.ChurnRisk;
 using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Health;
 using B2BKpiApi.Http;
@@ -70,6 +71,7 @@ builder.Services.AddHostedService<IdempotencyCleanup>();
 builder.Services.AddWebhooks(builder.Configuration, builder.Environment);
 builder.Services.AddKpiAlerts(builder.Configuration);
 B2BKpiApi.Features.PeerBenchmarks.PeerBenchmarkServices.AddPeerBenchmarks(builder.Services, builder.Configuration);
+builder.Services.AddChurnRisk(builder.Configuration);
 builder.Services.AddHealthChecks().AddDbContextCheck<KpiDbContext>(tags: ["ready"]);
 
 var app = builder.Build();

@@ -56,6 +56,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/churn-risk/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The churn model and its back-test
+         * @description Which method scores this tenant's clients and why; the training window; and on a held-out later period the ROC AUC, precision at the top 10 % and Brier score of the method and of a naive baseline (days to contract end alone). Trained by a background job whenever the tenant's data changes; before the first training the method is rules with methodReason model-not-trained-yet.
+         */
+        get: operations["GetChurnRiskModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{id}/churn-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's churn risk
+         * @description The probability (0–1) that the client churns (its churnedOn falls) within the 90 days after asOf, from the tenant's own model (method logistic-regression, trained in the background) or, with fewer than 20 churn events or before the first training, the documented rules score (method rules, methodReason says why). Each factor has its value and its contribution to the log-odds; intercept + Σ contribution = logit(probability). A client not active on asOf has probability null with reason client-not-active. Another tenant's id answers 404.
+         */
+        get: operations["GetClientChurnRisk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clients/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A client's relationship health
+         * @description For one client on asOf: the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
+         */
+        get: operations["GetClientHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/churn-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Clients ranked by churn risk, page by page
+         * @description Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor.
+         */
+        get: operations["ListChurnRisk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clients": {
         parameters: {
             query?: never;
@@ -951,6 +1031,14 @@ export interface components {
         AlertState: "pending" | "ok" | "firing" | "no-data";
         /** @enum {string} */
         AlertWindow: "month" | "quarter" | "year";
+        BackTestMeasures: {
+            /** Format: decimal */
+            rocAuc?: number | null;
+            /** Format: decimal */
+            precisionAtTop10Percent?: number | null;
+            /** Format: decimal */
+            brierScore?: number | null;
+        } | null;
         BandComparisonResponse: {
             industry: string;
             label: string;
@@ -973,6 +1061,110 @@ export interface components {
             matchedBand?: string | null;
             bands: components["schemas"]["BandComparisonResponse"][];
             noVerdictReason?: string | null;
+        };
+        ChurnFactorResponse: {
+            factor: string;
+            /** Format: decimal */
+            value: number;
+            unit: string;
+            /** Format: decimal */
+            contribution: number;
+            description: string;
+        };
+        ChurnModelReference: {
+            /** Format: date-time */
+            trainedAt: string;
+            /** Format: int64 */
+            dataVersion: number;
+            /** Format: date */
+            asOf: string;
+        } | null;
+        ChurnModelResponse: {
+            method: string;
+            methodReason?: string | null;
+            /** Format: date-time */
+            trainedAt?: string | null;
+            /** Format: int64 */
+            dataVersion?: number | null;
+            /** Format: int64 */
+            currentDataVersion: number;
+            /** Format: date */
+            asOf?: string | null;
+            /** Format: int32 */
+            churnEvents?: number | null;
+            /** Format: int32 */
+            minChurnEvents: number;
+            /** Format: int32 */
+            horizonDays: number;
+            trainingWindow?: components["schemas"]["CutoffWindow"] | null;
+            heldOutWindow?: components["schemas"]["CutoffWindow"] | null;
+            servedWindow?: components["schemas"]["CutoffWindow"] | null;
+            /** Format: int32 */
+            trainingExamples: number;
+            /** Format: int32 */
+            trainingChurns: number;
+            /** Format: int32 */
+            heldOutExamples: number;
+            /** Format: int32 */
+            heldOutChurns: number;
+            backTest?: components["schemas"]["BackTestMeasures"] | null;
+            baseline?: components["schemas"]["BackTestMeasures"] | null;
+            /** Format: decimal */
+            aucGain?: number | null;
+            weights: components["schemas"]["ChurnModelWeight"][];
+        };
+        ChurnModelWeight: {
+            factor: string;
+            /** Format: decimal */
+            weight: number;
+            /** Format: decimal */
+            mean: number;
+            /** Format: decimal */
+            scale: number;
+        };
+        ChurnRiskResponse: {
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** Format: date */
+            asOf: string;
+            /** Format: int32 */
+            horizonDays: number;
+            /** Format: decimal */
+            probability?: number | null;
+            reason?: string | null;
+            method: string;
+            methodReason?: string | null;
+            model?: components["schemas"]["ChurnModelReference"] | null;
+            /** Format: decimal */
+            intercept?: number | null;
+            factors: components["schemas"]["ChurnFactorResponse"][];
+        };
+        ChurnRiskResponsePage: {
+            items: components["schemas"]["ChurnRiskResponse"][];
+            nextCursor?: string | null;
+        };
+        ClientHealthResponse: {
+            /** Format: uuid */
+            clientId: string;
+            name: string;
+            /** Format: date */
+            asOf: string;
+            active: boolean;
+            currency: string;
+            activeContracts: components["schemas"]["HealthContract"][];
+            /** Format: decimal */
+            activeContractValue: number;
+            /** Format: decimal */
+            arr: number;
+            /** Format: date */
+            nextContractEnd?: string | null;
+            /** Format: int32 */
+            daysToNextContractEnd?: number | null;
+            revenueTrend: components["schemas"]["RevenueTrend"];
+            roles: components["schemas"]["RoleHealth"][];
+            rolesNeverHeardFrom: string[];
+            churnRisk: components["schemas"]["ChurnRiskResponse"];
         };
         /**
          * @example {
@@ -1173,6 +1365,12 @@ export interface components {
             createdAt: string;
             apiKey: string;
         };
+        CutoffWindow: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+        } | null;
         GetKpiSeriesResponse: {
             kpi: string;
             /** Format: int32 */
@@ -1199,6 +1397,19 @@ export interface components {
             currency: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        HealthContract: {
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /** Format: date */
+            signedOn: string;
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn: string;
+            /** Format: decimal */
+            value: number;
         };
         HttpValidationProblemDetails: {
             type?: string | null;
@@ -1530,6 +1741,45 @@ export interface components {
         };
         /** @enum {string|null} */
         RespondentRole: "economic-buyer" | "technical-buyer" | "user" | "gatekeeper" | "other" | null;
+        RevenueTrend: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** Format: decimal */
+            revenue: number;
+            /** Format: date */
+            previousFrom: string;
+            /** Format: date */
+            previousTo: string;
+            /** Format: decimal */
+            previousRevenue: number;
+            /** Format: decimal */
+            changePercent?: number | null;
+            reason?: string | null;
+        };
+        RoleAnswer: {
+            kind: string;
+            /** Format: int32 */
+            score: number;
+            /** Format: date */
+            respondedOn: string;
+        };
+        RoleHealth: {
+            role: string;
+            /** Format: date */
+            lastAnsweredOn: string;
+            latestAnswers: components["schemas"]["RoleAnswer"][];
+            nps: components["schemas"]["RoleScore"];
+            csat: components["schemas"]["RoleScore"];
+        };
+        RoleScore: {
+            /** Format: decimal */
+            value?: number | null;
+            /** Format: int32 */
+            answers: number;
+            reason?: string | null;
+        };
         RotateTenantKeyResponse: {
             /** Format: uuid */
             id: string;
@@ -2001,6 +2251,222 @@ export interface operations {
             };
             /** @description Precondition Failed */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetChurnRiskModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnModelResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetClientChurnRisk: {
+        parameters: {
+            query?: {
+                /** @description The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent. */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnRiskResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetClientHealth: {
+        parameters: {
+            query?: {
+                /** @description The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent. */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The record's id, as returned when it was created. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientHealthResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListChurnRisk: {
+        parameters: {
+            query?: {
+                /** @description The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent. */
+                asOf?: string;
+                /** @description Page size, 1–200; 50 when absent. */
+                limit?: number;
+                /** @description The nextCursor of the previous page (for the same asOf). */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChurnRiskResponsePage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,6 +24,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
     public DbSet<PeerBenchmarkSetting> PeerBenchmarkSettings => Set<PeerBenchmarkSetting>();
     public DbSet<PeerBenchmarkSnapshot> PeerBenchmarkSnapshots => Set<PeerBenchmarkSnapshot>();
     public DbSet<PeerBenchmarkRun> PeerBenchmarkRuns => Set<PeerBenchmarkRun>();
+    public DbSet<ChurnModel> ChurnModels => Set<ChurnModel>();
 
     // Read by the query filters at query time, so one context instance never serves two tenants' rows.
     private Guid CurrentTenantId => tenant.TenantId;
@@ -176,6 +177,18 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             r.Property(x => x.Id).ValueGeneratedNever();
             r.Property(x => x.LeaseHolder).HasMaxLength(100);
             r.HasData(new PeerBenchmarkRun { Id = PeerBenchmarkRun.SingletonId });
+        });
+
+        // Churn models: one row per tenant, filtered like every tenant's data; the trainer crosses tenants with IgnoreQueryFilters.
+        modelBuilder.Entity<ChurnModel>(m =>
+        {
+            m.HasKey(x => x.TenantId);
+            m.Property(x => x.Method).HasMaxLength(32);
+            m.Property(x => x.MethodReason).HasMaxLength(64);
+            m.Property(x => x.Parameters).HasMaxLength(10_000);
+            m.Property(x => x.BackTest).HasMaxLength(10_000);
+            m.HasOne<Tenant>().WithOne().HasForeignKey<ChurnModel>(x => x.TenantId).OnDelete(DeleteBehavior.Cascade);
+            m.HasQueryFilter(x => x.TenantId == CurrentTenantId);
         });
 
         ConfigureTenantSetting<WebhookEndpoint>(modelBuilder);

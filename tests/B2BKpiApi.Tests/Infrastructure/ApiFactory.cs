@@ -37,6 +37,8 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("Webhooks:RunDeliveryWorker", "false");
         // Likewise the peer-benchmark job (the peer tests run it themselves).
         builder.UseSetting("PeerBenchmarks:Enabled", "false");
+        // Likewise the churn model trainer (ChurnRiskTests turn it on, or train a tenant on demand).
+        builder.UseSetting("ChurnRisk:Enabled", "false");
     }
 
     public HttpClient CreateAdminClient()

@@ -54,7 +54,8 @@ public sealed class SqlServerMigrationTests
                 var nullability = property.IsNullable ? "NULL" : "NOT NULL";
                 Assert.Contains($"[{property.GetColumnName()}] {property.GetColumnType()} {nullability}", body + added, StringComparison.Ordinal);
             }
-            Assert.Contains($"CONSTRAINT [{entity.FindPrimaryKey()!.GetName()}] PRIMARY KEY ([Id])", body, StringComparison.Ordinal);
+            var keyColumns = string.Join("], [", entity.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()));
+            Assert.Contains($"CONSTRAINT [{entity.FindPrimaryKey()!.GetName()}] PRIMARY KEY ([{keyColumns}])", body, StringComparison.Ordinal);
             foreach (var key in entity.GetForeignKeys())
                 Assert.Contains($"CONSTRAINT [{key.GetConstraintName()}] FOREIGN KEY ([{key.Properties.Single().GetColumnName()}]) " +
                                 $"REFERENCES [{key.PrincipalEntityType.GetTableName()}] ([Id])", body, StringComparison.Ordinal);
@@ -84,9 +85,10 @@ public sealed class SqlServerMigrationTests
         Assert.Contains("[Id] uniqueidentifier NOT NULL", script, StringComparison.Ordinal);
         Assert.Contains("[Currency] nvarchar(3) NOT NULL", script, StringComparison.Ordinal);
         // Unbounded text only where a whole JSON document is kept (an event's body, a rule's last evaluation), and the
-        // contributing tenants of a peer snapshot (a list of ids that grows with the tenants).
+        // contributing tenants of a peer snapshot (a list of ids that grows with the tenants), and a churn model's parameters
+        // and back-test.
         Assert.All(script.Split('\n').Where(l => l.Contains("nvarchar(max)", StringComparison.Ordinal)),
-            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation|Members)\] nvarchar\(max\)", l));
+            l => Assert.Matches(@"^\s*\[(Payload|LastEvaluation|Members|Parameters|BackTest)\] nvarchar\(max\)", l));
         // SQL Server lets a unique index hold NULL once: records without an externalId must not collide.
         Assert.Contains("CREATE UNIQUE INDEX [IX_Clients_TenantId_ExternalId] ON [Clients] ([TenantId], [ExternalId]) WHERE [ExternalId] IS NOT NULL",
             script, StringComparison.Ordinal);

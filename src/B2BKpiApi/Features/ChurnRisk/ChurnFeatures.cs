@@ -1,0 +1,137 @@
+using B2BKpiApi.Data;
+
+namespace B2BKpiApi.Features.ChurnRisk;
+
+/// <summary>A client as the churn features see it.</summary>
+public sealed record ChurnClient(Guid Id, string Name, DateOnly AcquiredOn, DateOnly? ChurnedOn)
+{
+    /// <summary>Active on day d as the KPI catalog defines it: acquiredOn ≤ d and (churnedOn null or churnedOn &gt; d).</summary>
+    public bool IsActiveOn(DateOnly day) => AcquiredOn <= day && (ChurnedOn is null || ChurnedOn > day);
+
+    /// <summary>
+    /// The label of a training example: the client, active on the cut-off, churned (churnedOn, as the catalog
+    /// counts lost clients) within the <paramref name="horizonDays"/> days after it.
+    /// </summary>
+    public bool ChurnsWithin(DateOnly cutoff, int horizonDays) =>
+        ChurnedOn is { } churned && churned > cutoff && churned <= cutoff.AddDays(horizonDays);
+}
+
+/// <summary>A contract as the churn features see it (money in minor units).</summary>
+public sealed record ChurnContract(Guid ClientId, DateOnly SignedOn, DateOnly StartsOn, DateOnly EndsOn, long ValueMinor);
+
+/// <summary>One survey answer of a client's respondent.</summary>
+public sealed record ChurnAnswer(Guid ClientId, SurveyKind Kind, int Score, DateOnly RespondedOn, RespondentRole? Role);
+
+/// <summary>Everything recorded about one client, in any order.</summary>
+public sealed record ClientHistory(ChurnClient Client, IReadOnlyList<ChurnContract> Contracts, IReadOnlyList<ChurnAnswer> Answers)
+{
+    /// <summary>Groups a tenant's records by client (contracts and answers of unknown clients are dropped).</summary>
+    public static IReadOnlyList<ClientHistory> Group(IEnumerable<ChurnClient> clients, IEnumerable<ChurnContract> contracts, IEnumerable<ChurnAnswer> answers)
+    {
+        var byContract = contracts.ToLookup(c => c.ClientId);
+        var byAnswer = answers.ToLookup(a => a.ClientId);
+        return clients.Select(c => new ClientHistory(c, byContract[c.Id].ToList(), byAnswer[c.Id].ToList())).ToList();
+    }
+}
+
+/// <summary>The factors of the churn score, in the order of <see cref="ChurnFeatureVector.Values"/>.</summary>
+public static class ChurnFactors
+{
+    public const string DaysToContractEnd = "days-to-contract-end";
+    public const string ContractValueChange = "contract-value-change";
+    public const string EconomicBuyerNps = "economic-buyer-nps";
+    public const string DmuDetractors = "dmu-detractors";
+    public const string RolesGoneSilent = "roles-gone-silent";
+    public const string SurveyTrend = "survey-trend";
+
+    public static readonly IReadOnlyList<string> All =
+        [DaysToContractEnd, ContractValueChange, EconomicBuyerNps, DmuDetractors, RolesGoneSilent, SurveyTrend];
+
+    public static string UnitOf(string factor) => factor switch
+    {
+        DaysToContractEnd => "days",
+        ContractValueChange => "percent",
+        EconomicBuyerNps => "score",
+        DmuDetractors or RolesGoneSilent => "count",
+        SurveyTrend => "points",
+        _ => throw new ArgumentOutOfRangeException(nameof(factor), factor, null),
+    };
+}
+
+/// <summary>
+/// The six features of one client on one day, and what was missing. <see cref="Values"/> follows
+/// <see cref="ChurnFactors.All"/>; a missing input has a neutral value (stated in <see cref="ChurnFeatures"/>).
+/// </summary>
+public sealed record ChurnFeatureVector(double[] Values, bool EconomicBuyerHeard, bool HasContract);
+
+/// <summary>
+/// The churn features: pure functions of the records dated on or before the day they are computed for.
+/// A record's date is the day it became known: a contract's <c>signedOn</c>, an answer's <c>respondedOn</c>;
+/// anything dated after <c>asOf</c> is ignored, so a feature at a past cut-off is what could have been known then.
+/// </summary>
+public static class ChurnFeatures
+{
+    /// <summary>Answers older than this are not "latest" any more.</summary>
+    public const int RecentDays = 365;
+
+    /// <summary>Half of <see cref="RecentDays"/>: a role silent for it after answering before is "gone silent".</summary>
+    public const int SilenceDays = 180;
+
+    /// <summary>Days to the contract end are capped here: for a 90-day horizon, half a year or more is as safe as it gets.</summary>
+    public const int MaxDaysToEnd = 180;
+
+    /// <summary>The score an unheard economic buyer is given: 7, a passive, neither promoter nor detractor.</summary>
+    public const int NeutralNpsScore = 7;
+
+    /// <summary>The DMU roles that count (the role <c>other</c> does not).</summary>
+    public static readonly IReadOnlyList<RespondentRole> DmuRoles =
+        [RespondentRole.EconomicBuyer, RespondentRole.TechnicalBuyer, RespondentRole.User, RespondentRole.Gatekeeper];
+
+    /// <summary>
+    /// The features of <paramref name="history"/>'s client at the end of <paramref name="asOf"/>:
+    /// <list type="bullet">
+    /// <item>days-to-contract-end: the latest <c>endsOn</c> among contracts signed by asOf that have not ended (endsOn ≥ asOf), minus asOf; 0 without one; capped at 180;</item>
+    /// <item>contract-value-change: the daily rate (value / days of term) of the latest contract signed by asOf (by startsOn) against the one before it, in percent; 0 with fewer than two; clipped to −100..200;</item>
+    /// <item>economic-buyer-nps: the latest NPS score (0–10) of an economic buyer in the 365 days to asOf; 7 (passive) when none;</item>
+    /// <item>dmu-detractors: the DMU roles (not <c>other</c>) whose latest NPS answer in the 365 days to asOf is 0–6;</item>
+    /// <item>roles-gone-silent: the DMU roles that answered in the 180 days before the last 180 and not in the last 180;</item>
+    /// <item>survey-trend: the mean NPS score of the client's answers in the last 180 days minus the mean in the 180 before; 0 when either is empty.</item>
+    /// </list>
+    /// </summary>
+    public static ChurnFeatureVector Extract(ClientHistory history, DateOnly asOf)
+    {
+        var contracts = history.Contracts.Where(c => c.SignedOn <= asOf).ToList();
+        var answers = history.Answers.Where(a => a.RespondedOn <= asOf && a.RespondedOn > asOf.AddDays(-RecentDays)).ToList();
+
+        var running = contracts.Where(c => c.EndsOn >= asOf).ToList();
+        var daysToEnd = running.Count == 0 ? 0 : Math.Min(MaxDaysToEnd, running.Max(c => c.EndsOn).DayNumber - asOf.DayNumber);
+
+        var ordered = contracts.OrderBy(c => c.StartsOn).ThenBy(c => c.SignedOn).ThenBy(c => c.EndsOn).ToList();
+        var valueChange = 0.0;
+        if (ordered.Count >= 2)
+        {
+            var latest = DailyRate(ordered[^1]);
+            var previous = DailyRate(ordered[^2]);
+            valueChange = Math.Clamp((latest / previous - 1.0) * 100.0, -100.0, 200.0);
+        }
+
+        var nps = answers.Where(a => a.Kind == SurveyKind.Nps).ToList();
+        var ebLatest = nps.Where(a => a.Role == RespondentRole.EconomicBuyer).OrderBy(a => a.RespondedOn).LastOrDefault();
+        var ebScore = ebLatest?.Score ?? NeutralNpsScore;
+
+        var detractors = DmuRoles.Count(role =>
+            nps.Where(a => a.Role == role).OrderBy(a => a.RespondedOn).LastOrDefault() is { Score: <= 6 });
+
+        var silenceStart = asOf.AddDays(-SilenceDays);
+        var silent = DmuRoles.Count(role =>
+            answers.Any(a => a.Role == role && a.RespondedOn <= silenceStart) && !answers.Any(a => a.Role == role && a.RespondedOn > silenceStart));
+
+        var recent = nps.Where(a => a.RespondedOn > silenceStart).ToList();
+        var before = nps.Where(a => a.RespondedOn <= silenceStart).ToList();
+        var trend = recent.Count > 0 && before.Count > 0 ? recent.Average(a => a.Score) - before.Average(a => a.Score) : 0.0;
+
+        return new ChurnFeatureVector([daysToEnd, valueChange, ebScore, detractors, silent, trend], ebLatest is not null, running.Count > 0);
+    }
+
+    private static double DailyRate(ChurnContract c) => (double)c.ValueMinor / (c.EndsOn.DayNumber - c.StartsOn.DayNumber + 1);
+}

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using B2BKpiApi.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace B2BKpiApi.Features.ChurnRisk;
+
+/// <summary>Configuration section <c>ChurnRisk</c>.</summary>
+public sealed class ChurnRiskOptions
+{
+    /// <summary>Whether this instance runs the training worker (several may: a claim in the database lets one train a tenant).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the worker looks for tenants whose data moved since their model was trained.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a claim holds: an instance that dies while training lets another take over after it.</summary>
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After a failed training, the tenant waits this long before the next try.</summary>
+    public TimeSpan RetryAfterFailure { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A model older than this many days is retrained even without new data, so that its cut-offs follow the calendar.</summary>
+    public int RetrainAfterDays { get; set; } = 7;
+}
+
+/// <summary>
+/// Trains each tenant's churn model in the background, never on a request: a tenant is due when it has no model yet,
+/// when its DataVersion moved since the model was trained, or when the model was trained more than <c>RetrainAfterDays</c> ago.
+/// Safe with several instances: before training, an instance claims the tenant's row with a conditional UPDATE (no
+/// live claim, and still due); only the claimant's write of the result lands.
+/// </summary>
+public sealed partial class ChurnModelWorker(
+    IServiceScopeFactory scopes, TimeProvider clock, IOptions<ChurnRiskOptions> options, IHostApplicationLifetime lifetime,
+    ILogger<ChurnModelWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled || !await Started(stoppingToken))
+            return;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await PollAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(logger, e.GetType().FullName ?? "?", e.Message);
+            }
+            try
+            {
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> Started(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Trains every due tenant once.</summary>
+    internal async Task PollAsync(CancellationToken ct)
+    {
+        List<Guid> due;
+        var now = KpiDbContext.Now(clock);
+        var stale = now.AddDays(-options.Value.RetrainAfterDays);
+        using (var scope = scopes.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+            due = await (from t in db.Tenants
+                         join m in db.ChurnModels.IgnoreQueryFilters() on t.Id equals m.TenantId into models
+                         from m in models.DefaultIfEmpty()
+                         where m == null
+                               || ((m.DataVersion == null || m.DataVersion != t.DataVersion || m.TrainedAt < stale)
+                                   && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+                         orderby t.Id
+                         select t.Id).ToListAsync(ct);
+        }
+        foreach (var tenantId in due)
+            await TrainTenantAsync(tenantId, force: false, ct);
+    }
+
+    /// <summary>
+    /// Claims and trains one tenant; false when another instance holds the claim or (without <paramref name="force"/>)
+    /// the stored model is already of the tenant's current data.
+    /// </summary>
+    public async Task<bool> TrainTenantAsync(Guid tenantId, bool force, CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+        var owner = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId)
+            .Select(t => new { t.Id, t.Currency, t.Industry, t.DataVersion }).FirstOrDefaultAsync(ct);
+        if (owner is null)
+            return false;
+        var models = db.ChurnModels.IgnoreQueryFilters();
+        if (!await models.AnyAsync(m => m.TenantId == tenantId, ct))
+        {
+            db.ChurnModels.Add(new ChurnModel { TenantId = tenantId });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Another instance added it first: the claim below decides who trains.
+            }
+            db.ChangeTracker.Clear();
+        }
+
+        var now = KpiDbContext.Now(clock);
+        var stale = now.AddDays(-options.Value.RetrainAfterDays);
+        var token = Guid.NewGuid();
+        var until = now + options.Value.ClaimDuration;
+        var version = owner.DataVersion;
+        var claimed = await models
+            .Where(m => m.TenantId == tenantId && (m.ClaimedUntil == null || m.ClaimedUntil < now)
+                        && (force || m.DataVersion == null || m.DataVersion != version || m.TrainedAt < stale))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), ct);
+        if (claimed != 1)
+            return false;
+
+        try
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(owner.Id, owner.Currency, owner.Industry, owner.DataVersion);
+            var service = scope.ServiceProvider.GetRequiredService<ChurnRiskService>();
+            var histories = await service.HistoriesAsync(null, null, activeOnly: false, ct);
+            var asOf = ChurnTrainer.TrainingDay(histories, DateOnly.FromDateTime(now));
+            var started = clock.GetTimestamp();
+            var trained = ChurnTrainer.Train(histories, asOf);
+            var parameters = trained.Parameters is null ? null : JsonSerializer.Serialize(trained.Parameters, ChurnRiskService.Json);
+            var backTest = JsonSerializer.Serialize(new StoredBackTest(trained.ServedFrom, trained.ServedTo, trained.BackTest), ChurnRiskService.Json);
+            var trainedAt = KpiDbContext.Now(clock);
+            await models.Where(m => m.TenantId == tenantId && m.ClaimToken == token)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.Method, trained.Method)
+                    .SetProperty(m => m.MethodReason, trained.MethodReason)
+                    .SetProperty(m => m.TrainedAt, trainedAt)
+                    .SetProperty(m => m.DataVersion, version)
+                    .SetProperty(m => m.AsOf, asOf)
+                    .SetProperty(m => m.ChurnEvents, trained.ChurnEvents)
+                    .SetProperty(m => m.Parameters, parameters)
+                    .SetProperty(m => m.BackTest, backTest)
+                    .SetProperty(m => m.ClaimToken, (Guid?)null)
+                    .SetProperty(m => m.ClaimedUntil, (DateTime?)null), ct);
+            var elapsed = clock.GetElapsedTime(started).TotalMilliseconds;
+            LogTrained(logger, tenantId, trained.Method, histories.Count, trained.ChurnEvents, elapsed);
+            return true;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogTrainingFailed(logger, tenantId, e.GetType().FullName ?? "?", e.Message);
+            var retryAt = KpiDbContext.Now(clock) + options.Value.RetryAfterFailure;
+            await models.Where(m => m.TenantId == tenantId && m.ClaimToken == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, (Guid?)null).SetProperty(m => m.ClaimedUntil, retryAt), CancellationToken.None);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Churn model of tenant {TenantId} trained: {Method}, {Clients} clients, {ChurnEvents} churn events, {Milliseconds} ms")]
+    private static partial void LogTrained(ILogger logger, Guid tenantId, string method, int clients, int churnEvents, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Training the churn model of tenant {TenantId} failed ({ExceptionType}: {ExceptionMessage}); it is tried again later")]
+    private static partial void LogTrainingFailed(ILogger logger, Guid tenantId, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for churn models to train failed ({ExceptionType}: {ExceptionMessage}); trying again at the next poll")]
+    private static partial void LogPollFailed(ILogger logger, string exceptionType, string exceptionMessage);
+}
+
+/// <summary>The back-test as stored beside the model: with the window of cut-offs the served model was refitted on.</summary>
+public sealed record StoredBackTest(DateOnly? ServedFrom, DateOnly? ServedTo, BackTestResult BackTest);
+
+public static class ChurnRiskServices
+{
+    /// <summary>The churn-risk reads and, unless <c>ChurnRisk:Enabled</c> is false, the training worker.</summary>
+    public static IServiceCollection AddChurnRisk(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ChurnRiskOptions>(configuration.GetSection("ChurnRisk"));
+        services.AddScoped<ChurnRiskService>();
+        // Registered as itself too, so that a test (or an operator tool) can train a tenant on demand.
+        services.AddSingleton<ChurnModelWorker>();
+        if (configuration.GetValue("ChurnRisk:Enabled", true))
+            services.AddHostedService(sp => sp.GetRequiredService<ChurnModelWorker>());
+        return services;
+    }
+}
