@@ -61,16 +61,17 @@ public sealed class TenantKeyCacheTests
         rotated.EnsureSuccessStatusCode();
         watch.Restart();
         await tenant.Http.GetAsync("/v1/clients").ExpectProblem(HttpStatusCode.Unauthorized); // at once where it was rotated
+        // Timed by when each request begins: on this loaded machine one request may itself take a second.
         while (true)
         {
+            var begun = watch.Elapsed;
             using var response = await onB.GetAsync("/v1/clients");
             if (response.StatusCode == HttpStatusCode.Unauthorized)
                 break;
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the old key still worked on B a second after the rotation");
+            Assert.True(begun < TimeSpan.FromSeconds(1), $"the old key still worked on B in a request begun {begun} after the rotation");
             await Task.Delay(20);
         }
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1));
 
         var newKey = (await rotated.Content.ReadFromJsonAsync<Rotated>())!.ApiKey;
         using var renewed = b.CreateClient();
@@ -92,9 +93,14 @@ public sealed class TenantKeyCacheTests
         (await admin.PostAsync($"/v1/tenants/{tenant.TenantId}/api-key", null)).EnsureSuccessStatusCode();
         var watch = Stopwatch.StartNew();
         await tenant.Http.GetAsync("/v1/clients").ExpectProblem(HttpStatusCode.Unauthorized);
-        while ((await onB.GetAsync("/v1/clients")).StatusCode != HttpStatusCode.Unauthorized)
+        while (true)
         {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), "the old key still worked on B past the 1 s TTL");
+            var begun = watch.Elapsed;
+            using var response = await onB.GetAsync("/v1/clients");
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+                break;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(begun < TimeSpan.FromSeconds(1.2), $"the old key still worked on B in a request begun {begun} after the rotation (TTL 1 s)");
             await Task.Delay(50);
         }
     }
