@@ -154,6 +154,10 @@ def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
                     GROUP BY s."ClientId", s."RespondentRole") a
               GROUP BY c) p""")
         xc += [f'SUM(CASE WHEN "IncurredOn" BETWEEN {x(a)} AND {x(z)} THEN "AmountMinor" END) AS amount{tag}']
+    # What explains revenue (its inputs contracts and recognizedDays): contracts overlapping the period, days inside it.
+    overlaps = f'"StartsOn" <= {x(t)} AND "EndsOn" >= {x(f)}'
+    kc += [f'{D.flag(overlaps)} AS contracts',
+           f'SUM(CASE WHEN {overlaps} THEN {D.days(D.greatest(chr(34) + "StartsOn" + chr(34), x(f)), D.least(chr(34) + "EndsOn" + chr(34), x(t)))} + 1 END) AS recognized_days']
     contract_window = f'(("StartsOn" <= {x(t)} AND "EndsOn" >= {x(ppf)}) OR "SignedOn" BETWEEN {x(pf)} AND {x(t)})'
     statements = [
         f'SELECT {", ".join(cc)} FROM "Clients" WHERE "TenantId" = {T}',
@@ -171,6 +175,7 @@ def scorecard(db: str, tenant_id: str, f: dt.date, t: dt.date):
             "clientsAtStart": n(clients[0]), "clientsAtEnd": n(clients[1]), "newClients": n(clients[2]),
             "lostClients": n(clients[3]),
             "revenue": Approx(num(k[0])), "previousRevenue": Approx(num(k[1])),
+            "contracts": n(k[-2]), "recognizedDays": n(k[-1]),
             "contractsSigned": n(k[5]), "contractsSignedValue": Fraction(n(k[6]), 100), "clientsSigning": n(k[7]),
             "qualifiedLeads": n(leads[0]), "leadsCreated": n(leads[1]), "convertedLeads": n(leads[2]),
             "wonLeads": n(leads[3]), "lostLeads": n(leads[4]), "wonDealValue": Fraction(n(leads[5]), 100),

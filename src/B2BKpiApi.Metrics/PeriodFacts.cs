@@ -27,9 +27,39 @@ public sealed record ClientFacts(int AtStart, int AtEnd, int New, int Lost, int 
 /// <param name="ContractsSigned">Contracts with <c>signedOn</c> in P.</param>
 /// <param name="ContractsSignedValue">Σ value of those contracts.</param>
 /// <param name="ClientsSigning">Distinct clients that signed those contracts.</param>
+/// <param name="Recognition">How R was summed (contracts, days, sums per term length); null when R was not asked for.</param>
 public sealed record RevenueFacts(
     decimal Revenue, decimal PreviousRevenue, decimal ArrAtEnd, decimal NrrBaseArr, decimal NrrCurrentArr,
-    int ContractsSigned, decimal ContractsSignedValue, int ClientsSigning);
+    int ContractsSigned, decimal ContractsSignedValue, int ClientsSigning, RevenueRecognition? Recognition = null);
+
+/// <summary>
+/// The contracts of one term length that recognized revenue in P. Their revenue is
+/// <c><see cref="ValueDays"/> / <see cref="TermDays"/></c>: exactly how R is summed, one division per term length.
+/// </summary>
+/// <param name="TermDays">days(term) = endsOn − startsOn + 1, the denominator of each contract's daily rate.</param>
+/// <param name="Contracts">Contracts with a term of that length overlapping P.</param>
+/// <param name="RecognizedDays">Σ days of their terms inside P (both ends inclusive).</param>
+/// <param name="ValueDays">Σ value × days of the term inside P (exact: money with 2 decimals times whole days).</param>
+public sealed record TermLengthRevenue(int TermDays, int Contracts, long RecognizedDays, decimal ValueDays)
+{
+    /// <summary>The revenue these contracts recognized in P, unrounded.</summary>
+    public decimal Revenue => ValueDays / TermDays;
+}
+
+/// <summary>What re-derives R by hand: R = Σ over <see cref="ByTermLength"/> of ValueDays / TermDays.</summary>
+/// <param name="Contracts">Contracts whose term overlaps P by at least one day.</param>
+/// <param name="RecognizedDays">Σ over them of the days of their term inside P.</param>
+/// <param name="ByTermLength">One entry per term length, ascending by <see cref="TermLengthRevenue.TermDays"/>.</param>
+public sealed record RevenueRecognition(int Contracts, long RecognizedDays, IReadOnlyList<TermLengthRevenue> ByTermLength)
+{
+    /// <summary>Equal when every count and every term length's sums are equal (the list compared element by element).</summary>
+    public bool Equals(RevenueRecognition? other) =>
+        other is not null && Contracts == other.Contracts && RecognizedDays == other.RecognizedDays
+        && ByTermLength.SequenceEqual(other.ByTermLength);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Contracts, RecognizedDays, ByTermLength.Count);
+}
 
 /// <summary>Σ cost amounts with <c>incurredOn</c> in P, by category.</summary>
 public sealed record CostFacts(decimal Cogs, decimal DirectLabor, decimal Sales, decimal Marketing, decimal Overhead)

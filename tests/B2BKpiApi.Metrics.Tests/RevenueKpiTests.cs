@@ -65,6 +65,29 @@ public sealed class RevenueKpiTests
     }
 
     [Fact]
+    public void Revenue_inputs_list_the_twelve_term_lengths_that_recognize_most_and_sum_the_rest()
+    {
+        // 14 term lengths: 1..14 days, each one contract recognizing all of its days at 10 a day (value 10 × L).
+        var terms = Enumerable.Range(1, 14).Select(l => new TermLengthRevenue(l, 1, l, 10m * l * l)).ToList();
+        var recognition = new RevenueRecognition(14, terms.Sum(t => t.RecognizedDays), terms);
+        var revenue = terms.Sum(t => t.Revenue);
+        var result = Kpi(KpiIds.Revenue, WithRevenue(NoRevenue with { Revenue = revenue, Recognition = recognition }));
+
+        var names = result.Inputs.Select(i => i.Name).ToList();
+        Assert.Equal(3 + (12 * 3) + 3, names.Count);
+        Assert.Equal(["revenue", "contracts", "recognizedDays", "terms.3.contracts", "terms.3.recognizedDays", "terms.3.valueDays"], names.Take(6));
+        Assert.DoesNotContain("terms.1.contracts", names); // the two smallest go to "other"
+        Assert.DoesNotContain("terms.2.contracts", names);
+        Assert.Equal(2m, Input(result, "terms.other.contracts"));
+        Assert.Equal(3m, Input(result, "terms.other.recognizedDays"));
+        Assert.Equal(10m + 20m, Input(result, "terms.other.revenue"));
+        Assert.Equal(10m * 14 * 14, Input(result, "terms.14.valueDays"));
+        // Re-derived by hand: Σ valueDays / L over the listed lengths, plus the others' revenue.
+        var rederived = Enumerable.Range(3, 12).Sum(l => Input(result, $"terms.{l}.valueDays")!.Value / l) + Input(result, "terms.other.revenue")!.Value;
+        Assert.Equal(revenue, rederived);
+    }
+
+    [Fact]
     public void Revenue_kpis_are_not_applicable_when_the_filter_excludes_revenue()
     {
         var facts = EmptyFacts with { Revenue = null };

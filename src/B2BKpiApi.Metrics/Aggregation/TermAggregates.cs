@@ -94,6 +94,52 @@ public sealed class RevenueRecognizer
 }
 
 /// <summary>
+/// The <see cref="RevenueRecognition"/> of every period of a grid from the same pass over contract terms: for each
+/// period, the contracts that overlap it, their days inside it and Σ value × days inside, per term length. Exact:
+/// integer minor units and whole days, no division. One overlap test per term and period: it runs only where
+/// recognized revenue is read (a KPI read or a series of it), whose periods are few.
+/// </summary>
+public sealed class RevenueBreakdown
+{
+    private readonly PeriodGrid _grid;
+    private readonly Dictionary<int, (int Contracts, long Days, Int128 ValueDays)>[] _byLength;
+
+    /// <summary>A breakdown for the periods of <paramref name="grid"/>.</summary>
+    public RevenueBreakdown(PeriodGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        _grid = grid;
+        _byLength = new Dictionary<int, (int, long, Int128)>[grid.Periods.Count];
+        for (var p = 0; p < _byLength.Length; p++)
+            _byLength[p] = [];
+    }
+
+    /// <summary>Adds <paramref name="contracts"/> contracts sharing the term <c>startsOn..endsOn</c>, worth <paramref name="valueMinor"/> together.</summary>
+    public void Add(DateOnly startsOn, DateOnly endsOn, int contracts, long valueMinor)
+    {
+        int start = startsOn.DayNumber, end = endsOn.DayNumber, length = end - start + 1;
+        for (var p = 0; p < _byLength.Length; p++)
+        {
+            var period = _grid.Periods[p];
+            var inside = Math.Min(end, period.To.DayNumber) - Math.Max(start, period.From.DayNumber) + 1;
+            if (inside <= 0)
+                continue;
+            ref var sums = ref CollectionsMarshal.GetValueRefOrAddDefault(_byLength[p], length, out _);
+            sums = (sums.Contracts + contracts, sums.Days + ((long)inside * contracts), sums.ValueDays + ((Int128)valueMinor * inside));
+        }
+    }
+
+    /// <summary>The breakdown of period <paramref name="period"/> of the grid.</summary>
+    public RevenueRecognition Of(int period)
+    {
+        var terms = _byLength[period].OrderBy(kv => kv.Key)
+            .Select(kv => new TermLengthRevenue(kv.Key, kv.Value.Contracts, kv.Value.Days, (decimal)kv.Value.ValueDays / 100m))
+            .ToList();
+        return new RevenueRecognition(terms.Sum(t => t.Contracts), terms.Sum(t => t.RecognizedDays), terms);
+    }
+}
+
+/// <summary>
 /// ARR (<see cref="Recognition.Arr"/>) for every period of a grid from one pass over contract terms read
 /// client by client: Σ ARR(to) over the clients active on <c>to</c>, and the net-revenue-retention cohort (the
 /// clients with ARR on the period's start) with its ARR on start and on <c>to</c>. Exact: values stay in

@@ -52,10 +52,15 @@ internal static class RevenueKpis
             KpiIds.Revenue, 1, "Recognized revenue",
             "R: each contract's value spread evenly per day over its term (startsOn..endsOn, both inclusive), summed over " +
             "the days of the term inside the period (both inclusive), whether or not the client has churned. " +
-            "A sum of nothing is 0. Financial perspective; lagging.",
+            "A sum of nothing is 0. Inputs that re-derive it by hand: contracts (the contracts whose term overlaps the " +
+            "period), recognizedDays (the days of their terms inside the period), and per term length L in days, " +
+            "terms.L.contracts, terms.L.recognizedDays and terms.L.valueDays (Σ value × days inside the period): " +
+            "revenue = Σ over L of terms.L.valueDays / L. The " + RevenueInputs.ListedTermLengths + " term lengths that " +
+            "recognize the most are listed; the others are summed into terms.other.contracts, terms.other.recognizedDays " +
+            "and terms.other.revenue. Financial perspective; lagging.",
             "R = Σ value / days(term) × days of the term inside P",
             Unit.Money, Direction.HigherIsBetter, Perspective.Financial, Timing.Lagging, RevenueOnly, 0, null),
-        f => Measurement.Defined(Facts.Revenue(f).Revenue, new KpiInput("revenue", Facts.Revenue(f).Revenue)));
+        f => Measurement.Defined(Facts.Revenue(f).Revenue, RevenueInputs.Of(Facts.Revenue(f))));
 
     /// <summary><c>(R − Rprev) / Rprev × 100</c>; denominator Rprev, revenue of the previous period of the same length.</summary>
     public static readonly KpiFormula RevenueGrowthRate = new(
@@ -88,4 +93,40 @@ internal static class RevenueKpis
             return Measurement.Quotient(r.ContractsSignedValue, r.ContractsSigned, KpiReasons.NoContractsSigned,
                 new("contractsSignedValue", r.ContractsSignedValue), new("contractsSigned", r.ContractsSigned));
         });
+}
+
+/// <summary>The inputs of <c>revenue</c>: R, and what re-derives it by hand (<see cref="RevenueRecognition"/>).</summary>
+internal static class RevenueInputs
+{
+    /// <summary>At most this many term lengths are listed one by one, so that the inputs stay short whatever the data.</summary>
+    public const int ListedTermLengths = 12;
+
+    public static KpiInput[] Of(RevenueFacts r)
+    {
+        var inputs = new List<KpiInput> { new("revenue", r.Revenue) };
+        if (r.Recognition is not { } recognition)
+            return [.. inputs];
+        inputs.Add(new("contracts", recognition.Contracts));
+        inputs.Add(new("recognizedDays", recognition.RecognizedDays));
+        var listed = recognition.ByTermLength
+            .OrderByDescending(t => t.Revenue).ThenBy(t => t.TermDays)
+            .Take(ListedTermLengths)
+            .OrderBy(t => t.TermDays)
+            .ToList();
+        foreach (var t in listed)
+        {
+            var prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"terms.{t.TermDays}.");
+            inputs.Add(new(prefix + "contracts", t.Contracts));
+            inputs.Add(new(prefix + "recognizedDays", t.RecognizedDays));
+            inputs.Add(new(prefix + "valueDays", t.ValueDays));
+        }
+        var others = recognition.ByTermLength.Except(listed).ToList();
+        if (others.Count > 0)
+        {
+            inputs.Add(new("terms.other.contracts", others.Sum(t => t.Contracts)));
+            inputs.Add(new("terms.other.recognizedDays", others.Sum(t => t.RecognizedDays)));
+            inputs.Add(new("terms.other.revenue", others.Sum(t => t.Revenue)));
+        }
+        return [.. inputs];
+    }
 }

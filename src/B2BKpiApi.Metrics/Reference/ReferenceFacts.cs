@@ -64,7 +64,22 @@ public static class ReferenceFacts
             NrrCurrentArr: cohort.Sum(a => a.AtEnd),
             ContractsSigned: signed.Length,
             ContractsSignedValue: signed.Sum(c => c.Value),
-            ClientsSigning: signed.Select(c => c.ClientId).Distinct().Count());
+            ClientsSigning: signed.Select(c => c.ClientId).Distinct().Count(),
+            Recognition: Recognized(data.Contracts, p));
+    }
+
+    /// <summary>Contract by contract: the days of its term inside P, grouped by the term's length.</summary>
+    private static RevenueRecognition Recognized(IReadOnlyList<ContractRecord> contracts, Period p)
+    {
+        var inside = contracts
+            .Select(c => (Length: c.EndsOn.DayNumber - c.StartsOn.DayNumber + 1, c.Value,
+                          Days: Math.Min(c.EndsOn.DayNumber, p.To.DayNumber) - Math.Max(c.StartsOn.DayNumber, p.From.DayNumber) + 1))
+            .Where(c => c.Days > 0)
+            .ToArray();
+        var terms = inside.GroupBy(c => c.Length).OrderBy(g => g.Key)
+            .Select(g => new TermLengthRevenue(g.Key, g.Count(), g.Sum(c => (long)c.Days), g.Sum(c => c.Value * c.Days)))
+            .ToList();
+        return new RevenueRecognition(inside.Length, inside.Sum(c => (long)c.Days), terms);
     }
 
     private static TermValue Term(ContractRecord contract) => new(contract.StartsOn, contract.EndsOn, contract.Value);

@@ -148,6 +148,8 @@ public sealed class FactsQuery(KpiReads reads)
         // Growth needs the revenue of each period's previous period too, so recognition runs on a wider grid.
         var recognitionGrid = new PeriodGrid(grid.Periods.Concat(grid.Periods.Select(p => p.Previous())));
         var recognizer = new RevenueRecognizer(recognitionGrid);
+        // What re-derives R by hand (contracts, days, sums per term length), for the periods asked for only.
+        var breakdown = (parts & RevenueParts.Recognized) != 0 ? new RevenueBreakdown(grid) : null;
         DateOnly termsFrom = recognitionGrid.FirstAsOf, termsTo = recognitionGrid.LastTo, first = grid.FirstFrom, last = grid.LastTo;
         var arr = new ArrAccumulator(grid);
         var signedCount = new int[grid.Periods.Count];
@@ -190,7 +192,10 @@ public sealed class FactsQuery(KpiReads reads)
                     activity = (row.AcquiredOn, row.ChurnedOn);
                 }
                 if (recognize)
+                {
                     recognizer.Add(row.StartsOn, row.EndsOn, row.Value);
+                    breakdown!.Add(row.StartsOn, row.EndsOn, row.Count, row.Value);
+                }
                 if (withArr)
                     arr.AddTerm(row.StartsOn, row.EndsOn, row.Value);
                 foreach (var p in grid.Containing(row.SignedOn))
@@ -208,9 +213,12 @@ public sealed class FactsQuery(KpiReads reads)
             var contracts = filter.ByClient ? db.Contracts.Where(c => clients.Select(x => x.Id).Contains(c.ClientId)) : db.Contracts;
             var terms = contracts.Where(c => c.StartsOn <= termsTo && c.EndsOn >= termsFrom)
                 .GroupBy(c => new { c.StartsOn, c.EndsOn })
-                .Select(g => new { g.Key.StartsOn, g.Key.EndsOn, Value = g.Sum(c => c.ValueMinor) });
+                .Select(g => new { g.Key.StartsOn, g.Key.EndsOn, Value = g.Sum(c => c.ValueMinor), Count = g.Count() });
             await foreach (var term in terms.AsAsyncEnumerable().WithCancellation(ct))
+            {
                 recognizer.Add(term.StartsOn, term.EndsOn, term.Value);
+                breakdown!.Add(term.StartsOn, term.EndsOn, term.Count, term.Value);
+            }
         }
 
         return Enumerable.Range(0, grid.Periods.Count).Select(p =>
@@ -226,7 +234,8 @@ public sealed class FactsQuery(KpiReads reads)
                 withArr ? arr.CohortArrAtEnd(p) : 0m,
                 signed ? signedCount[p] : 0,
                 signed ? Money.FromMinor(signedValue[p]) : 0m,
-                signed ? signingClients[p] : 0);
+                signed ? signingClients[p] : 0,
+                breakdown?.Of(p));
         }).ToArray();
     }
 

@@ -118,6 +118,30 @@ public sealed class KpiEndpointTests(ApiFactory factory) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task Revenue_inputs_re_derive_it_by_hand_from_the_contracts_the_days_and_the_sums_per_term_length()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await KpiScenario.PushAsync(tenant);
+        var r = await tenant.Http.GetAsync($"/v1/kpis/revenue?from={KpiScenario.From}&to={KpiScenario.To}").Expect(HttpStatusCode.OK);
+        var inputs = r["inputs"]!.AsObject().ToDictionary(i => i.Key, i => i.Value!.GetValue<decimal>());
+
+        // Q1 2026: A2 (365-day term, 73,000) recognizes Jan 1..Mar 31 = 90 days; D1 (Feb 1..Apr 30: an 89-day term, 8,900)
+        // recognizes Feb 1..Mar 31 = 59 days. A1 ended on 2025-12-31 and contributes nothing.
+        var expected = new Dictionary<string, decimal>
+        {
+            ["revenue"] = 23900m,
+            ["contracts"] = 2,
+            ["recognizedDays"] = 90 + 59,
+            ["terms.89.contracts"] = 1, ["terms.89.recognizedDays"] = 59, ["terms.89.valueDays"] = 8900m * 59,
+            ["terms.365.contracts"] = 1, ["terms.365.recognizedDays"] = 90, ["terms.365.valueDays"] = 73000m * 90,
+        };
+        Assert.Equal(expected.OrderBy(x => x.Key), inputs.OrderBy(x => x.Key));
+        // The check a person makes: revenue = Σ valueDays / term length.
+        Assert.Equal(inputs["revenue"], (inputs["terms.89.valueDays"] / 89) + (inputs["terms.365.valueDays"] / 365));
+        Assert.Equal(23900m, r["value"]!.GetValue<decimal>());
+    }
+
+    [Fact]
     public async Task Money_results_name_the_currency_and_money_bands_apply_only_to_usd_tenants()
     {
         using var eur = await factory.CreateTenantAsync(currency: "EUR");

@@ -47,6 +47,12 @@ public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixt
             Assert.Equal(Exact(reference.Relationships!), Exact(sql.Relationships!));
             if (reference.Relationships is { CoveredClients: > 0, ClientsWithTwoNpsRoles: > 0 })
                 committeesSeen++;
+            // The breakdown that explains revenue is the reference's, contract by contract, and re-derives R.
+            var recognition = sql.Revenue!.Recognition;
+            Assert.NotNull(recognition);
+            Assert.Equal(reference.Revenue!.Recognition, recognition);
+            Assert.Equal(decimal.Round(sql.Revenue.Revenue, 12), decimal.Round(recognition.ByTermLength.Sum(t => t.ValueDays / t.TermDays), 12));
+            Assert.Equal(records.Contracts.Count(c => c.StartsOn <= period.To && c.EndsOn >= period.From), recognition.Contracts);
 
             var expected = KpiCalculator.ComputeAll(reference).Select(r => (r.Definition.Id, r.Value, r.Reason));
             var actual = KpiCalculator.ComputeAll(sql).Select(r => (r.Definition.Id, r.Value, r.Reason));
@@ -88,6 +94,7 @@ public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixt
             Assert.Equal(Exact(reference.Relationships!), Exact(sql.Relationships!));
             var expected = KpiCalculator.ComputeAll(reference).Select(r => (r.Definition.Id, r.Value, r.Reason));
             Assert.Equal(expected, KpiCalculator.ComputeAll(sql).Select(r => (r.Definition.Id, r.Value, r.Reason)));
+            Assert.NotNull(sql.Revenue!.Recognition);
         }
     }
 
