@@ -47,6 +47,9 @@ public sealed record AlertRuleRequest(
         rule.Enabled = Enabled ?? true;
         // Evaluated again at once, against the rule as it now is; its state carries over so that events still pair up.
         rule.EvaluatedDataVersion = null;
+        // An edit is a fresh start for a rule whose evaluation kept failing (a KPI past its budget, say): no back-off.
+        rule.EvaluationFailures = 0;
+        rule.RetryAt = null;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
