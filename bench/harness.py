@@ -248,7 +248,10 @@ class Server:
     def start(self):
         env = {**os.environ, **self.db.server_env(), "ASPNETCORE_ENVIRONMENT": "Production",
                "Auth__AdminApiKey": ADMIN_KEY, "RateLimiting__PermitsPerMinute": "100000000",
-               "Logging__LogLevel__Default": "Warning", "DOTNET_CLI_TELEMETRY_OPTOUT": "1"}
+               "Logging__LogLevel__Default": "Warning", "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+               # One instance: the API-key lookup may stay in memory on PostgreSQL too (its default there without
+               # Redis is off, for several instances sharing the database; README, Tenancy:KeyCacheMilliseconds).
+               "Tenancy__KeyCacheMilliseconds": os.environ.get("Tenancy__KeyCacheMilliseconds", "1000")}
         self.log = open(self.log_path, "w")
         # The dll is run directly (not `dotnet run`) so that the PID is the server's own, for /proc readings.
         self.proc = subprocess.Popen(["dotnet", self.dll, "--urls", f"http://{HOST}:{self.port}"], env=env,

@@ -5,7 +5,7 @@ namespace B2BKpiApi.Tenancy;
 
 /// <summary>
 /// The API-key lookup of every tenant request (key hash, tenant, currency, industry and data version), kept in
-/// memory for at most <c>Tenancy:KeyCacheMilliseconds</c> (1,000 by default; 0 turns it off) and dropped at once
+/// memory for at most <c>Tenancy:KeyCacheMilliseconds</c> (see <see cref="DefaultMilliseconds"/>; 0 turns it off) and dropped at once
 /// when the tenant changes: a write (its data version moved) or a key rotation. Changes reach it through
 /// <see cref="TenantChangeSignal"/>: on the instance that made the change before its response is sent, on the
 /// other instances when the Redis message arrives.
@@ -34,9 +34,19 @@ public sealed class TenantKeyCache
 
     public TenantKeyCache(IConfiguration configuration)
     {
-        var ms = Math.Clamp(configuration.GetValue("Tenancy:KeyCacheMilliseconds", 1000), 0, 60_000);
+        var ms = Math.Clamp(configuration.GetValue("Tenancy:KeyCacheMilliseconds", DefaultMilliseconds(configuration)), 0, 60_000);
         _ttl = (long)(ms / 1000.0 * Stopwatch.Frequency);
     }
+
+    /// <summary>
+    /// 1 s where every instance hears of every change: with Redis (the change signal reaches all instances), or on
+    /// SQLite (one process owns the file). On a server database without Redis several instances may share the data
+    /// and none would hear of another's writes, so the lookup reads the database on every request unless
+    /// <c>Tenancy:KeyCacheMilliseconds</c> is set explicitly.
+    /// </summary>
+    private static int DefaultMilliseconds(IConfiguration configuration) =>
+        Caching.SharedRedis.ConnectionString(configuration) is not null
+        || Data.Database.ProviderOf(configuration) == Data.Database.Sqlite ? 1000 : 0;
 
     private bool Enabled => _ttl > 0 && _signalReliable;
 

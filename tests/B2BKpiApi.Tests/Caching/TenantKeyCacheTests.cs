@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using B2BKpiApi.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace B2BKpiApi.Tests.Caching;
@@ -103,6 +104,25 @@ public sealed class TenantKeyCacheTests
             Assert.True(begun < TimeSpan.FromSeconds(1.2), $"the old key still worked on B in a request begun {begun} after the rotation (TTL 1 s)");
             await Task.Delay(50);
         }
+    }
+
+    [Theory]
+    [InlineData("sqlite", null, null, true)]           // one process owns the file: the in-process signal is exact
+    [InlineData("postgres", null, null, false)]        // instances may share the database and would not hear of each other's writes
+    [InlineData("sqlserver", null, null, false)]
+    [InlineData("postgres", "127.0.0.1:6379", null, true)] // the Redis signal reaches every instance
+    [InlineData("postgres", null, "500", true)]        // set explicitly: the operator promises a single instance
+    [InlineData("sqlite", null, "0", false)]
+    public void The_lookup_is_kept_in_memory_by_default_only_where_every_instance_hears_of_every_change(
+        string provider, string? redis, string? milliseconds, bool cached)
+    {
+        var settings = new Dictionary<string, string?> { ["Database:Provider"] = provider, ["ConnectionStrings:Redis"] = redis,
+            ["Tenancy:KeyCacheMilliseconds"] = milliseconds };
+        var cache = new B2BKpiApi.Tenancy.TenantKeyCache(new ConfigurationBuilder()
+            .AddInMemoryCollection(settings).Build());
+        var owner = new B2BKpiApi.Tenancy.TenantKeyCache.Owner(Guid.NewGuid(), [1, 2, 3], "USD", "retail", 1);
+        cache.Store("key", owner, cache.Begin());
+        Assert.Equal(cached, cache.TryGet("key", out _));
     }
 
     private static bool Subscribed(CachingFactory host) =>
