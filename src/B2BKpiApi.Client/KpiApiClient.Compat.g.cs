@@ -40,7 +40,7 @@ namespace B2BKpiApi.Client
 
         /// <summary>GetKpiAsync as released in v1 (id, from, to, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
-            GetKpiAsync(id: id, from: from, to: to, industry: industry, segment: segment, source: source, compare: null, cancellationToken: cancellationToken);
+            GetKpiAsync(id: id, from: from, to: to, industry: industry, segment: segment, source: source, compare: null, peers: null, cancellationToken: cancellationToken);
 
         /// <summary>GetKpiSeriesAsync as released in v1 (id, from, to, interval, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
@@ -48,7 +48,7 @@ namespace B2BKpiApi.Client
 
         /// <summary>GetScorecardAsync as released in v1 (from, to, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
-            GetScorecardAsync(from: from, to: to, industry: industry, segment: segment, source: source, compare: null, cancellationToken: cancellationToken);
+            GetScorecardAsync(from: from, to: to, industry: industry, segment: segment, source: source, compare: null, peers: null, cancellationToken: cancellationToken);
 
         /// <summary>ReplaceLeadAsync as released in v1 (id, body, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken) =>
@@ -95,7 +95,7 @@ namespace B2BKpiApi.Client
 
         /// <summary>GetKpiAsync as released in v1 (id, from, to, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         public virtual System.Threading.Tasks.Task<KpiResultResponse> GetKpiAsync(KpiId id, System.DateOnly from, System.DateOnly to, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
-            GetKpiAsync(id: id, from: from, to: to, industry: industry, segment: segment, source: source, compare: null, cancellationToken: cancellationToken);
+            GetKpiAsync(id: id, from: from, to: to, industry: industry, segment: segment, source: source, compare: null, peers: null, cancellationToken: cancellationToken);
 
         /// <summary>GetKpiSeriesAsync as released in v1 (id, from, to, interval, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         public virtual System.Threading.Tasks.Task<GetKpiSeriesResponse> GetKpiSeriesAsync(KpiId id, System.DateOnly from, System.DateOnly to, SeriesInterval interval, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
@@ -103,7 +103,7 @@ namespace B2BKpiApi.Client
 
         /// <summary>GetScorecardAsync as released in v1 (from, to, industry, segment, source, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         public virtual System.Threading.Tasks.Task<GetScorecardResponse> GetScorecardAsync(System.DateOnly from, System.DateOnly to, string? industry, string? segment, string? source, System.Threading.CancellationToken cancellationToken) =>
-            GetScorecardAsync(from: from, to: to, industry: industry, segment: segment, source: source, compare: null, cancellationToken: cancellationToken);
+            GetScorecardAsync(from: from, to: to, industry: industry, segment: segment, source: source, compare: null, peers: null, cancellationToken: cancellationToken);
 
         /// <summary>ReplaceLeadAsync as released in v1 (id, body, cancellationToken): a call passing all of them, the cancellation token positionally last, keeps compiling.</summary>
         public virtual System.Threading.Tasks.Task<LeadResponse> ReplaceLeadAsync(System.Guid id, LeadRequest body, System.Threading.CancellationToken cancellationToken) =>
