@@ -1,6 +1,7 @@
 // The cross-cutting folders every feature leans on.
 global using B2BKpiApi.Csv;
 global using B2BKpiApi.Errors;
+global using B2BKpiApi.Hosting;
 global using B2BKpiApi.Idempotency;
 global using B2BKpiApi.Json;
 global using B2BKpiApi.OpenApi;

@@ -7,7 +7,6 @@ using B2BKpiApi.Features.ChurnRisk;
 using B2BKpiApi.Features.Kpis;
 using B2BKpiApi.Health;
 using B2BKpiApi.Http;
-using B2BKpiApi.Hosting;
 using B2BKpiApi.Ingest;
 using B2BKpiApi.Observability;
 using FastEndpoints;

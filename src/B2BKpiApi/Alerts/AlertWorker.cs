@@ -95,7 +95,7 @@ public sealed partial class AlertWorker(
     {
         // Hosted services start before the server listens: an instance that never starts serving (its port is taken,
         // say) must not have begun evaluating, and shutting it down must not cancel a query half-way.
-        if (!options.Value.Enabled || !await Started(stoppingToken))
+        if (!options.Value.Enabled || !await lifetime.WaitUntilStartedAsync(stoppingToken))
             return;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -118,21 +118,6 @@ public sealed partial class AlertWorker(
         }
     }
 
-    private async Task<bool> Started(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private sealed record Due(Guid Id, Guid TenantId, long? EvaluatedDataVersion, DateTime? LastEvaluatedAt, long DataVersion);
 

@@ -26,19 +26,8 @@ public sealed partial class WebhookDeliveryWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Not before the API is up: a start that fails (a port in use) must end without the worker touching the database.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
+            return;
         var nextCleanup = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -36,7 +36,7 @@ public sealed partial class ChurnModelWorker(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled || !await Started(stoppingToken))
+        if (!options.Value.Enabled || !await lifetime.WaitUntilStartedAsync(stoppingToken))
             return;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,21 +59,6 @@ public sealed partial class ChurnModelWorker(
         }
     }
 
-    private async Task<bool> Started(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Trains every due tenant once.</summary>
     internal async Task PollAsync(CancellationToken ct)

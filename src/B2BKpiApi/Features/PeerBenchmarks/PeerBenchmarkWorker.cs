@@ -36,7 +36,7 @@ public sealed partial class PeerBenchmarkWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // As the alert worker: nothing before the server has started, so a host that never serves never computes.
-        if (!options.Value.Enabled || !await Started(stoppingToken))
+        if (!options.Value.Enabled || !await lifetime.WaitUntilStartedAsync(stoppingToken))
             return;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -59,21 +59,6 @@ public sealed partial class PeerBenchmarkWorker(
         }
     }
 
-    private async Task<bool> Started(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
-        try
-        {
-            await started.Task;
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Peer benchmarks: the computation failed ({ExceptionType}); it is tried again at the next poll")]
     private static partial void LogFailed(ILogger logger, string exceptionType);
