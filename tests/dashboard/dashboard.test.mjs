@@ -503,6 +503,16 @@ if (!baseUrl || !adminKey) {
         }
         await page.screenshot({ path: join(screenshots, "dashboard-client.png"), fullPage: true });
 
+        // r03's economic buyer never answered: its neutral 7 is not "passive (NPS 7)" but "not heard from".
+        await openClient(page, risk.clients.r03);
+        const unheard = await apiGet(`/v1/clients/${risk.clients.r03}/health?asOf=${RISK_AS_OF}`, risk.apiKey);
+        assert.ok(unheard.rolesNeverHeardFrom.includes("economic-buyer"));
+        assert.match(await page.locator('#client-factors li[data-factor="economic-buyer-nps"]').innerText(),
+          /^Economic buyer not heard from in the last 365 days: hardly moves the risk/);
+        assert.equal(await page.locator('#roles-table tr[data-role="economic-buyer"]').getAttribute("data-never-heard"), "true");
+        await page.evaluate((clientId) => { location.hash = `#/clients/${clientId}`; }, id);
+        await page.locator(`#client[data-state="loaded"][data-client="${id}"]`).waitFor();
+
         // Back to the overview: the table is there again and the focus is on the client's link.
         await page.click("#client-back");
         await page.locator("#risk").waitFor({ state: "visible" });
@@ -560,7 +570,6 @@ if (!baseUrl || !adminKey) {
           const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           assert.ok(await overflow() <= 0, `the overview does not scroll sideways (${await overflow()} px)`);
           if (name === "phone") {
-            await page.locator("#risk").scrollIntoViewIfNeeded();
             await page.evaluate(() => window.scrollTo(0, document.getElementById("risk").offsetTop - 8));
             await page.screenshot({ path: join(screenshots, "dashboard-at-risk-phone.png") });
           }
@@ -571,7 +580,7 @@ if (!baseUrl || !adminKey) {
           assert.deepEqual(client, [], JSON.stringify(client, null, 2));
           assert.deepEqual(serious(await run()), []);
           assert.ok(await overflow() <= 0, `the client page does not scroll sideways (${await overflow()} px)`);
-          if (name === "phone") await page.screenshot({ path: join(screenshots, "dashboard-client-phone.png") });
+          if (name === "phone") await page.locator("#client").screenshot({ path: join(screenshots, "dashboard-client-phone.png") });
           await openClient(page, risk.otherClientId);
           const missing = await run("#client");
           assert.deepEqual(missing, [], JSON.stringify(missing, null, 2));

@@ -488,7 +488,7 @@
     keepTableRoles($("risk-table"));
     $("risk-scroll").hidden = false;
   }
-  // On a phone the at-risk and roles tables are drawn as one card per row (CSS display: block), which makes
+  // On a phone the at-risk, roles and contracts tables are drawn as one card per row (CSS display: block), which makes
   // browsers drop their table semantics; explicit roles keep rows, headers and cells for screen readers.
   function keepTableRoles(table) {
     table.setAttribute("role", "table");
@@ -590,8 +590,10 @@
 
     $("contracts-table").tBodies[0].replaceChildren(...health.activeContracts.map((c) => element("tr", { "data-contract": c.id },
       element("th", { scope: "row", text: sentence(c.kind) }),
-      element("td", { text: c.signedOn }), element("td", { text: c.startsOn }), element("td", { text: c.endsOn }),
-      element("td", { class: "num", text: money(c.value) }))));
+      element("td", { "data-label": "Signed", text: c.signedOn }), element("td", { "data-label": "Starts", text: c.startsOn }),
+      element("td", { "data-label": "Ends", text: c.endsOn }),
+      element("td", { class: "num", "data-label": "Value", text: money(c.value) }))));
+    keepTableRoles($("contracts-table"));
     $("contracts-empty").hidden = health.activeContracts.length > 0;
     $("contracts-scroll").hidden = health.activeContracts.length === 0;
     $("client-body").hidden = false;
