@@ -553,6 +553,26 @@ if (!baseUrl || !adminKey) {
         await refused.close();
       });
 
+      test("a factor the page does not know is still a sentence: the API's own, or its name and value, never the bare id", async () => {
+        const { page } = await openPage();
+        // The API answers as it does, with two factors added to the riskiest client (one with the API's sentence, one without).
+        await page.route("**/v1/churn-risk?*", async (route) => {
+          const response = await route.fetch();
+          const body = await response.json();
+          body.items[0].factors.unshift(
+            { factor: "usage-drop", value: 42, unit: "percent", contribution: 5, description: "Product usage fell by 42 % in 30 days: raises the risk." },
+            { factor: "support-tickets", value: 7, unit: "count", contribution: 4 });
+          await route.fulfill({ response, json: body });
+        });
+        await showRisk(page);
+        const first = page.locator("#risk-table tbody tr").first();
+        const texts = await first.locator('[data-role="factors"] li').allInnerTexts();
+        assert.deepEqual(texts.slice(0, 2), ["Product usage fell by 42 % in 30 days", "Support tickets: 7"]);
+        assert.deepEqual(await first.locator('[data-role="factors"] li').evaluateAll((lis) => lis.slice(0, 2).map((li) => li.dataset.factor)),
+          ["usage-drop", "support-tickets"]);
+        await page.close();
+      });
+
       for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
         test(`axe-core finds no violation at all on the at-risk table and the client page (${name})`, async () => {
           const { page } = await openPage(viewport);

@@ -415,7 +415,8 @@
         if (Math.abs(v) < 0.05) return "NPS scores flat over the last 180 days";
         return `NPS scores ${v < 0 ? "down" : "up"} ${upToOne.format(Math.abs(v))} points over the last 180 days`;
       default: {
-        if (f.description) return f.description.replace(/\.$/, "");
+        // The API's sentence ends with its effect ("…: raises the risk."), which the client page adds itself.
+        if (f.description) return f.description.replace(/\.$/, "").replace(/: (raises|lowers|hardly moves) the risk$/, "");
         const unit = f.unit && f.unit !== "count" ? ` ${f.unit}` : "";
         return `${sentence(f.factor)}: ${upToOne.format(v)}${unit}`;
       }
