@@ -450,7 +450,7 @@
     section.hidden = false;
     $("risk-scroll").hidden = true;
     $("risk-method").textContent = "";
-    $("risk-intro").textContent = `The ${RISK_ROWS} clients most likely to churn within the 90 days after ${asOf} (the period's last day), riskiest first.`;
+    $("risk-intro").textContent = `The clients most likely to churn within the 90 days after ${asOf} (the period's last day), riskiest first, at most ${RISK_ROWS}.`;
     setState(section, status, "loading", "Loading the at-risk clients…");
     try {
       const page = await api(`/v1/churn-risk?${new URLSearchParams({ asOf, limit: String(RISK_ROWS) })}`);
