@@ -22,6 +22,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const screenshots = resolve(process.env.SCREENSHOT_DIR ?? join(here, "..", "..", "docs", "screenshots"));
 const axeSource = readFileSync(join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
 const FROM = "2025-01-01", TO = "2025-03-31";
+const RISK_FROM = "2025-04-01", RISK_AS_OF = "2025-06-30";
 
 if (!baseUrl || !adminKey) {
   // Under CI a missing setting is a failure, not a skip (the check script always sets both).
@@ -360,9 +361,258 @@ if (!baseUrl || !adminKey) {
       await peerPage.close();
     });
 
+    // ---------- at-risk clients and the client page ----------
+    describe("at-risk clients and the client page", () => {
+      let risk;
+      before(async () => { risk = await seedRiskTenant(); });
+
+      async function showRisk(page, key = risk.apiKey) {
+        await showScorecard(page, key, RISK_FROM, RISK_AS_OF);
+        await page.locator('#risk[data-state="loaded"], #risk[data-state="empty"], #risk[data-state="error"]').waitFor();
+      }
+      async function openClient(page, id) {
+        await page.evaluate((clientId) => { location.hash = `#/clients/${clientId}`; }, id);
+        await page.locator('#client[data-state="loaded"], #client[data-state="not-found"], #client[data-state="error"]').waitFor();
+      }
+
+      test("the at-risk table shows the API's 20 riskiest clients in its order, the method, the next contract end and the factors in words", async () => {
+        const { page } = await openPage();
+        await showRisk(page);
+        assert.equal(await page.locator("#risk").getAttribute("data-state"), "loaded");
+        const api = await apiGet(`/v1/churn-risk?asOf=${RISK_AS_OF}&limit=20`, risk.apiKey);
+        assert.equal(api.items.length, 20, "the seed has more than 20 active clients");
+        assert.ok(api.nextCursor, "and more than one page of them");
+        const rows = await page.$$eval("#risk-table tbody tr", (trs) => trs.map((tr) => ({
+          client: tr.dataset.client,
+          name: tr.querySelector("th a").textContent,
+          href: tr.querySelector("th a").getAttribute("href"),
+          probability: tr.querySelector('[data-role="probability"]').textContent,
+          method: tr.querySelector('[data-role="method"]').textContent,
+          methodId: tr.querySelector('[data-role="method"]').dataset.method,
+          end: tr.querySelector('[data-role="contract-end"]').textContent,
+          factors: [...tr.querySelectorAll('[data-role="factors"] li')].map((li) => ({ id: li.dataset.factor, text: li.textContent })),
+          none: tr.querySelector('[data-role="factors"] .none')?.textContent ?? null,
+        })));
+        assert.ok(rows.length <= 20);
+        assert.deepEqual(rows.map((r) => r.client), api.items.map((i) => i.clientId), "the API's ranking, row for row");
+        const shown = rows.map((r) => Number(renderedNumber(r.probability)));
+        for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1] >= shown[i], `ranked by probability, highest first (${shown})`);
+        assert.ok(shown[0] > shown.at(-1), "the seed's clients do not all have the same risk");
+
+        const seen = new Set();
+        for (const [i, item] of api.items.entries()) {
+          const row = rows[i];
+          assert.equal(row.name, item.clientName);
+          assert.equal(row.href, `#/clients/${item.clientId}`);
+          assert.ok(row.probability.endsWith(" %"), row.probability);
+          assert.equal(renderedNumber(row.probability), (Math.round(item.probability * 10000) / 100).toFixed(2), `${item.clientName}: ${row.probability} vs ${item.probability}`);
+          assert.equal(row.methodId, item.method);
+          assert.equal(row.method, { rules: "Rules", "logistic-regression": "Model" }[item.method]);
+          // The top factors: those raising the risk, the largest first, at most three; each one a sentence.
+          const expected = item.factors.filter((f) => f.contribution > 0.005).sort((a, b) => b.contribution - a.contribution).slice(0, 3);
+          assert.deepEqual(row.factors.map((f) => f.id), expected.map((f) => f.factor), `${item.clientName}'s top factors`);
+          if (expected.length === 0) assert.equal(row.none, "No factor raises the risk");
+          for (const [k, f] of expected.entries()) {
+            const text = row.factors[k].text;
+            seen.add(f.factor);
+            assert.ok(!text.includes(f.factor), `"${text}" is words, not the id ${f.factor}`);
+            assert.match(text, factorPattern(f), `${f.factor} = ${f.value} in words`);
+          }
+        }
+        for (const factor of ["days-to-contract-end", "economic-buyer-nps", "roles-gone-silent", "contract-value-change"])
+          assert.ok(seen.has(factor), `the seed puts ${factor} among some client's top factors (seen: ${[...seen]})`);
+        assert.ok(rows.some((r) => r.factors.some((f) => /^Economic buyer is a detractor \(NPS 3\)$/.test(f.text))));
+        assert.ok(rows.some((r) => r.factors.some((f) => /^2 roles silent for 180\+ days$/.test(f.text))));
+
+        // The next contract end of each row is the client's health answer.
+        for (const [i, item] of api.items.slice(0, 5).entries()) {
+          const health = await apiGet(`/v1/clients/${item.clientId}/health?asOf=${RISK_AS_OF}`, risk.apiKey);
+          assert.ok(health.nextContractEnd, "every seeded client has a running contract");
+          assert.equal(rows[i].end, `${health.nextContractEnd} (in ${health.daysToNextContractEnd} day${health.daysToNextContractEnd === 1 ? "" : "s"})`);
+        }
+        const methodLine = await page.locator("#risk-method").innerText();
+        assert.match(methodLine, /^Method: rules\. .*not from a trained model/, "a new tenant says plainly that it gets the rules score");
+        assert.match(await page.locator("#risk-status").innerText(), /At-risk clients loaded: 20 clients \(more clients are active/);
+
+        await page.locator("#risk").scrollIntoViewIfNeeded();
+        await page.locator("#risk").screenshot({ path: join(screenshots, "dashboard-at-risk.png") });
+        await page.close();
+      });
+
+      test("a client's page shows its health, its churn risk in words and every DMU role as the API answers, a never-heard-from role too", async () => {
+        const { page } = await openPage();
+        await showRisk(page);
+        const id = risk.clients.r00;
+        const link = page.locator(`#risk-table tr[data-client="${id}"] th a`);
+        await link.click();
+        await page.locator('#client[data-state="loaded"]').waitFor();
+        assert.equal(new URL(page.url()).hash, `#/clients/${id}`);
+        assert.equal(await page.locator("#risk").isVisible(), false, "the client page replaces the overview");
+        assert.equal(await page.locator("#scorecard").isVisible(), false);
+        assert.equal(await page.evaluate(() => document.activeElement?.id), "client-title", "focus moves to the client's heading");
+
+        const health = await apiGet(`/v1/clients/${id}/health?asOf=${RISK_AS_OF}`, risk.apiKey);
+        assert.equal(await page.locator("#client-title").innerText(), health.name);
+        assert.ok(health.rolesNeverHeardFrom.length >= 1 && health.roles.length >= 3, "the seed's r00 has heard and unheard roles");
+        const roles = await page.$$eval("#roles-table tbody tr", (trs) => trs.map((tr) => ({
+          role: tr.dataset.role, never: tr.dataset.neverHeard === "true", name: tr.querySelector("th").textContent,
+          cells: Object.fromEntries([...tr.querySelectorAll("td[data-cell]")].map((td) => [td.dataset.cell, td.textContent])),
+          text: tr.textContent,
+        })));
+        assert.equal(roles.length, health.roles.length + health.rolesNeverHeardFrom.length, "one row per role, heard or not");
+        const names = { "economic-buyer": "Economic buyer", "technical-buyer": "Technical buyer", user: "User", gatekeeper: "Gatekeeper", other: "Other" };
+        for (const r of health.roles) {
+          const row = roles.find((x) => x.role === r.role);
+          assert.ok(row && !row.never, `${r.role} has a row`);
+          assert.equal(row.name, names[r.role]);
+          assert.equal(row.cells.last, r.lastAnsweredOn);
+          for (const a of r.latestAnswers)
+            assert.ok(row.cells.answers.includes(`${a.kind.toUpperCase()} ${a.score} (${a.respondedOn})`), `${r.role}: ${a.kind} ${a.score} in "${row.cells.answers}"`);
+          for (const [cell, score] of [["nps", r.nps], ["csat", r.csat]]) {
+            if (score.value === null) assert.match(row.cells[cell], /^No answers/, `${r.role} ${cell}`);
+            else {
+              assert.equal(renderedNumber(row.cells[cell]), score.value.toFixed(2), `${r.role} ${cell}: "${row.cells[cell]}" vs ${score.value}`);
+              assert.ok(row.cells[cell].includes(`(${score.answers} answer`), `${r.role} ${cell} counts its answers`);
+            }
+          }
+        }
+        for (const role of health.rolesNeverHeardFrom) {
+          const row = roles.find((x) => x.role === role);
+          assert.ok(row?.never, `${role} is marked never heard from`);
+          assert.match(row.text, /Never heard from/);
+        }
+        assert.ok(roles.some((r) => r.role === "economic-buyer" && r.cells.nps && Number(renderedNumber(r.cells.nps)) < 0), "the detractor economic buyer's NPS is negative");
+
+        const summary = Object.fromEntries(await page.$$eval("#client-summary > div", (ds) => ds.map((d) => [d.dataset.role, d.querySelector("dd").textContent])));
+        assert.equal(summary["next-end"], `${health.nextContractEnd} (in ${health.daysToNextContractEnd} days)`);
+        assert.equal(renderedNumber(summary.arr), health.arr.toFixed(2));
+        assert.ok(summary.contracts.startsWith(`${health.activeContracts.length} contract`));
+        assert.ok(summary.contracts.includes(formatMoney(health.activeContractValue)), `${summary.contracts} has ${health.activeContractValue}`);
+        assert.ok(summary["revenue-trend"].includes(formatMoney(health.revenueTrend.revenue)) &&
+          summary["revenue-trend"].includes(formatMoney(health.revenueTrend.previousRevenue)), summary["revenue-trend"]);
+        assert.equal(await page.locator("#contracts-table tbody tr").count(), health.activeContracts.length);
+
+        const riskLine = await page.locator("#client-risk").innerText();
+        assert.ok(riskLine.startsWith(`${(Math.round(health.churnRisk.probability * 10000) / 100).toFixed(2)} % chance of churning within the 90 days after ${RISK_AS_OF}`), riskLine);
+        assert.match(riskLine, /Method: rules/);
+        const factors = await page.$$eval("#client-factors li", (lis) => lis.map((li) => ({ id: li.dataset.factor, text: li.textContent })));
+        assert.deepEqual(factors.map((f) => f.id), health.churnRisk.factors.map((f) => f.factor), "every factor, in the API's order");
+        for (const [k, f] of health.churnRisk.factors.entries()) {
+          assert.match(factors[k].text, factorPattern(f));
+          assert.match(factors[k].text, f.contribution > 0.005 ? /raises the risk/ : f.contribution < -0.005 ? /lowers the risk/ : /hardly moves the risk/);
+        }
+        await page.screenshot({ path: join(screenshots, "dashboard-client.png"), fullPage: true });
+
+        // r03's economic buyer never answered: its neutral 7 is not "passive (NPS 7)" but "not heard from".
+        await openClient(page, risk.clients.r03);
+        const unheard = await apiGet(`/v1/clients/${risk.clients.r03}/health?asOf=${RISK_AS_OF}`, risk.apiKey);
+        assert.ok(unheard.rolesNeverHeardFrom.includes("economic-buyer"));
+        assert.match(await page.locator('#client-factors li[data-factor="economic-buyer-nps"]').innerText(),
+          /^Economic buyer not heard from in the last 365 days: hardly moves the risk/);
+        assert.equal(await page.locator('#roles-table tr[data-role="economic-buyer"]').getAttribute("data-never-heard"), "true");
+        await page.evaluate((clientId) => { location.hash = `#/clients/${clientId}`; }, id);
+        await page.locator(`#client[data-state="loaded"][data-client="${id}"]`).waitFor();
+
+        // Back to the overview: the table is there again and the focus is on the client's link.
+        await page.click("#client-back");
+        await page.locator("#risk").waitFor({ state: "visible" });
+        assert.equal(await page.locator("#client").isVisible(), false);
+        assert.equal(await page.evaluate(() => document.activeElement?.closest("tr")?.dataset.client), id);
+        await page.close();
+      });
+
+      test("another tenant's client, and an id that is no client, say \"not found\" in words (the API's 404)", async () => {
+        await apiGet(`/v1/clients/${risk.otherClientId}/health?asOf=${RISK_AS_OF}`, risk.apiKey, 404);
+        const { page } = await openPage();
+        await showRisk(page);
+        for (const id of [risk.otherClientId, "not-a-client"]) {
+          await openClient(page, id);
+          assert.equal(await page.locator("#client").getAttribute("data-state"), "not-found", id);
+          assert.equal(await page.locator("#client-title").innerText(), "Client not found");
+          assert.match(await page.locator("#client-status").innerText(), /No client with this id in this tenant \(404 Not Found\)/);
+          assert.equal(await page.locator("#client-body").isVisible(), false, "nothing of another client is shown");
+          await page.evaluate(() => { location.hash = "#/"; });
+          await page.locator("#risk").waitFor({ state: "visible" });
+        }
+        await page.close();
+      });
+
+      test("no client to rank and a refused request are said in words, not a blank table", async () => {
+        const empty = await createTenant("Dashboard empty risk tenant");
+        const { page } = await openPage();
+        await showRisk(page, empty.apiKey);
+        assert.equal(await page.locator("#risk").getAttribute("data-state"), "empty");
+        assert.match(await page.locator("#risk-status").innerText(), /^No client is active on 2025-06-30, so there is nothing to rank\./);
+        assert.equal(await page.locator("#risk-scroll").isVisible(), false);
+        await page.close();
+
+        const refused = (await openPage()).page;
+        await showRisk(refused, "kpi_00000000000000000000000000000000_wrong");
+        assert.equal(await refused.locator("#risk").getAttribute("data-state"), "error");
+        assert.match(await refused.locator("#risk-status").innerText(), /^The at-risk clients could not be loaded\. The API key was not accepted \(401 Unauthorized\)/);
+        await refused.close();
+      });
+
+      test("a factor the page does not know is still a sentence: the API's own, or its name and value, never the bare id", async () => {
+        const { page } = await openPage();
+        // The API answers as it does, with two factors added to the riskiest client (one with the API's sentence, one without).
+        await page.route("**/v1/churn-risk?*", async (route) => {
+          const response = await route.fetch();
+          const body = await response.json();
+          body.items[0].factors.unshift(
+            { factor: "usage-drop", value: 42, unit: "percent", contribution: 5, description: "Product usage fell by 42 % in 30 days: raises the risk." },
+            { factor: "support-tickets", value: 7, unit: "count", contribution: 4 });
+          await route.fulfill({ response, json: body });
+        });
+        await showRisk(page);
+        const first = page.locator("#risk-table tbody tr").first();
+        const texts = await first.locator('[data-role="factors"] li').allInnerTexts();
+        assert.deepEqual(texts.slice(0, 2), ["Product usage fell by 42 % in 30 days", "Support tickets: 7"]);
+        assert.deepEqual(await first.locator('[data-role="factors"] li').evaluateAll((lis) => lis.slice(0, 2).map((li) => li.dataset.factor)),
+          ["usage-drop", "support-tickets"]);
+        await page.close();
+      });
+
+      for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]]) {
+        test(`axe-core finds no violation at all on the at-risk table and the client page (${name})`, async () => {
+          const { page } = await openPage(viewport);
+          await showRisk(page);
+          await page.locator("#status", { hasText: "Scorecard loaded" }).waitFor();
+          await page.evaluate(axeSource);
+          // The new views: no violation of any impact. The whole page: none serious or critical (as the test above).
+          const run = (selector) => page.evaluate(async (only) =>
+            (await window.axe.run(only ? { include: [[only]] } : document, { resultTypes: ["violations"] })).violations
+              .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) })), selector);
+          const serious = (violations) => violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+          const table = await run("#risk");
+          assert.deepEqual(table, [], JSON.stringify(table, null, 2));
+          assert.deepEqual(serious(await run()), []);
+          const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(await overflow() <= 0, `the overview does not scroll sideways (${await overflow()} px)`);
+          if (name === "phone") {
+            await page.evaluate(() => window.scrollTo(0, document.getElementById("risk").offsetTop - 8));
+            await page.screenshot({ path: join(screenshots, "dashboard-at-risk-phone.png") });
+          }
+
+          await page.click(`#risk-table tr[data-client="${risk.clients.r00}"] th a`);
+          await page.locator('#client[data-state="loaded"]').waitFor();
+          const client = await run("#client");
+          assert.deepEqual(client, [], JSON.stringify(client, null, 2));
+          assert.deepEqual(serious(await run()), []);
+          assert.ok(await overflow() <= 0, `the client page does not scroll sideways (${await overflow()} px)`);
+          if (name === "phone") await page.locator("#client").screenshot({ path: join(screenshots, "dashboard-client-phone.png") });
+          await openClient(page, risk.otherClientId);
+          const missing = await run("#client");
+          assert.deepEqual(missing, [], JSON.stringify(missing, null, 2));
+          await page.close();
+        });
+      }
+    });
+
     test("the browser reported no script error and no CSP violation", () => {
       // 401/400/429 answers are expected above: chromium logs each failed fetch as a console error.
-      const unexpected = consoleProblems.filter((m) => !/status of (400|401|429)/.test(m));
+      // 404: the client page's unknown and other-tenant ids.
+      const unexpected = consoleProblems.filter((m) => !/status of (400|401|404|429)/.test(m));
       assert.deepEqual(unexpected, []);
     });
   });
@@ -465,4 +715,84 @@ async function seedTenant() {
   // k1 90 d × 100 = 9000; k2 59 d × 50 = 2950; k3 90 d × 20 = 1800; k4 90 d × 30 = 2700; k5 59 d × 40 = 2360;
   // k6 31 d × 21900.55 / 365 = 1860.0467… ; k7 31 d × 55 = 1705.  Sum 22375.0467… -> 22375.05.
   return { ...tenant, expectedRevenue: 22375.05 };
+}
+
+/** "12,345.67 USD" as the page writes money. */
+function formatMoney(value) {
+  return `${new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value)} USD`;
+}
+
+/** What the dashboard must say for a factor (its value in words), as a pattern. */
+function factorPattern(f) {
+  const v = f.value, n = (x) => String(Math.round(Math.abs(x) * 10) / 10);
+  switch (f.factor) {
+    case "days-to-contract-end":
+      return v <= 0 ? /^No contract running/ : v >= 180 ? /^Contract ends in 180\+ days/ : new RegExp(`^Contract ends in ${v} days?`);
+    case "contract-value-change":
+      return Math.abs(v) < 0.05 ? /^Contract value unchanged/ : new RegExp(`^Contract value ${v < 0 ? "down" : "up"} ${n(v).replace(".", "\\.")} % from the previous contract`);
+    case "economic-buyer-nps":
+      return f.description.startsWith("No economic buyer") ? /^Economic buyer not heard from/
+        : new RegExp(`^Economic buyer is (a detractor|passive|a promoter) \\(NPS ${v}\\)`);
+    case "dmu-detractors":
+      return v === 0 ? /^No detractor/ : new RegExp(`^${v} buying-committee roles? (is a detractor|are detractors) \\(NPS 0–6\\)`);
+    case "roles-gone-silent":
+      return v === 0 ? /^No role has gone silent/ : new RegExp(`^${v} roles? silent for 180\\+ days`);
+    case "survey-trend":
+      return Math.abs(v) < 0.05 ? /^NPS scores flat/ : new RegExp(`^NPS scores ${v < 0 ? "down" : "up"} ${n(v).replace(".", "\\.")} points`);
+    default:
+      assert.fail(`a factor the test does not know: ${f.factor}`);
+  }
+}
+
+/**
+ * A tenant whose churn risk on 2025-06-30 is driven by different factors per client (24 active clients, so more
+ * than the table's 20; two churned ones that must not be ranked), and a second tenant's client for the 404.
+ * Every client has a contract 2023-07-01..2024-06-30 and a running one from 2024-07-01 to an end 10–300 days after
+ * asOf; by i: the running contract is worth 30 % less a day (i % 3 = 0), the same, or 20 % more; the economic
+ * buyer last scored 3 (i % 4 = 0), 9, 7 or never answered; a technical buyer is a detractor (i % 5 = 0); the user
+ * and the gatekeeper answered only in 2024-09 (silent for 180+ days) and the technical buyer never (i % 6 = 0).
+ * r00 ends in 10 days, is worth 30 % less, has a detractor economic buyer, two silent roles and one never heard from.
+ */
+async function seedRiskTenant() {
+  const tenant = await createTenant("Dashboard churn-risk tenant");
+  const key = tenant.apiKey;
+  const count = 24;
+  const names = ["Acme", "Bluth", "Cyberdyne", "Dunder", "Encom", "Frobozz", "Gringotts", "Hanso", "Ingen", "Jupiter",
+    "Krusty", "Lacuna", "Massive", "Nakatomi", "Oceanic", "Pied Piper", "Quark", "Rekall", "Soylent", "Tyrell",
+    "Umbrella", "Virtucon", "Wayne", "Xanadu"];
+  const items = names.slice(0, count).map((name, i) => ({ externalId: `r${String(i).padStart(2, "0")}`, name, acquiredOn: "2023-06-01" }));
+  items.push({ externalId: "gone1", name: "Gone One", acquiredOn: "2023-06-01", churnedOn: "2025-03-01" });
+  items.push({ externalId: "gone2", name: "Gone Two", acquiredOn: "2023-06-01", churnedOn: "2025-05-15" });
+  const created = await apiPost("/v1/clients/batch", key, { items });
+  const id = Object.fromEntries(created.items.map((c) => [c.externalId, c.id]));
+  const day = (iso, plus) => new Date(Date.parse(`${iso}T00:00:00Z`) + plus * 86400000).toISOString().slice(0, 10);
+  const termDays = (from, to) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000 + 1;
+  const contracts = [], surveys = [];
+  const ends = [10, 25, 45, 80, 120, 200, 300];
+  for (let i = 0; i < count; i++) {
+    const client = id[`r${String(i).padStart(2, "0")}`];
+    const endsOn = day(RISK_AS_OF, ends[i % ends.length]);
+    const previousRate = 36600 / termDays("2023-07-01", "2024-06-30"); // 100 a day
+    const factor = [0.7, 1, 1.2][i % 3];
+    const value = Math.round(previousRate * factor * termDays("2024-07-01", endsOn) * 100) / 100;
+    contracts.push({ externalId: `rk${i}a`, clientId: client, signedOn: "2023-06-20", startsOn: "2023-07-01", endsOn: "2024-06-30", value: 36600, kind: "new" });
+    contracts.push({ externalId: `rk${i}b`, clientId: client, signedOn: "2024-06-20", startsOn: "2024-07-01", endsOn, value, kind: "renewal" });
+    const eb = [3, 9, 7, null][i % 4];
+    if (eb !== null) surveys.push({ kind: "nps", score: eb, respondedOn: "2025-05-10", clientId: client, respondentRole: "economic-buyer" });
+    if (i % 5 === 0 && i % 6 !== 0) surveys.push({ kind: "nps", score: 5, respondedOn: "2025-04-20", clientId: client, respondentRole: "technical-buyer" });
+    else if (i % 2 === 0 && i % 6 !== 0) surveys.push({ kind: "csat", score: 4, respondedOn: "2025-04-20", clientId: client, respondentRole: "technical-buyer" });
+    if (i % 6 === 0) {
+      surveys.push({ kind: "nps", score: 8, respondedOn: "2024-09-15", clientId: client, respondentRole: "user" });
+      surveys.push({ kind: "csat", score: 5, respondedOn: "2024-09-16", clientId: client, respondentRole: "user" });
+      surveys.push({ kind: "nps", score: 9, respondedOn: "2024-09-20", clientId: client, respondentRole: "gatekeeper" });
+    } else if (i % 3 === 1) {
+      surveys.push({ kind: "csat", score: 2, respondedOn: "2025-06-01", clientId: client, respondentRole: "user" });
+    }
+  }
+  await apiPost("/v1/contracts/batch", key, { items: contracts.map((c) => ({ ...c, currency: "USD" })) });
+  await apiPost("/v1/surveys/batch", key, { items: surveys.map((s, i) => ({ ...s, externalId: `rs${i}` })) });
+
+  const other = await createTenant("Dashboard churn-risk other tenant");
+  const otherClient = await apiPost("/v1/clients/batch", other.apiKey, { items: [{ externalId: "x1", name: "Not yours", acquiredOn: "2023-06-01" }] });
+  return { ...tenant, clients: id, otherClientId: otherClient.items[0].id };
 }

@@ -358,6 +358,248 @@
       element("td", { text: p.reason ?? "" }))));
   }
 
+  // ---------- at-risk clients and the client page ----------
+  // asOf is the last day of the chosen period: "this …" periods end today, so they show the risk of now.
+  const RISK_ROWS = 20;
+  const ROLE_NAMES = {
+    "economic-buyer": "Economic buyer", "technical-buyer": "Technical buyer", user: "User", gatekeeper: "Gatekeeper", other: "Other",
+  };
+  const ROLE_ORDER = ["economic-buyer", "technical-buyer", "user", "gatekeeper", "other"];
+  const METHOD_NAMES = { "logistic-regression": "Model", rules: "Rules" };
+  const METHOD_LINES = {
+    "logistic-regression": "Method: model. The probabilities come from this tenant's own model (a logistic regression trained on its history).",
+    rules: "Method: rules. The probabilities come from the documented rules score, not from a trained model",
+  };
+  const METHOD_REASONS = {
+    "fewer-than-20-churn-events": "this tenant has fewer than 20 churned clients to learn from",
+    "training-window-has-one-outcome-only": "its history holds only one outcome (no churn, or only churn) to learn from",
+    "model-not-trained-yet": "its model has not been trained yet",
+  };
+  const ANSWER_KINDS = { nps: "NPS", csat: "CSAT", ces: "CES" };
+  const upToOne = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
+  const plural = (n, one, many) => `${whole.format(n)} ${n === 1 ? one : many}`;
+  const roleName = (role) => ROLE_NAMES[role] ?? sentence(role);
+  const methodName = (method) => METHOD_NAMES[method] ?? sentence(method);
+  function methodLine(method, reason) {
+    const line = METHOD_LINES[method] ?? `Method: ${sentence(method)}.`;
+    if (method !== "rules") return line;
+    return reason ? `${line}: ${METHOD_REASONS[reason] ?? sentence(reason).toLowerCase()}.` : `${line}.`;
+  }
+  /** The probability (0–1, 4 decimals) as a percentage with the two decimals it has. */
+  const percent = (probability) => `${two.format(Math.round(probability * 10000) / 100)} %`;
+  const effect = (contribution) => contribution > 0.005 ? "raises the risk" : contribution < -0.005 ? "lowers the risk" : "hardly moves the risk";
+
+  /** A factor as an account manager would say it. Unknown factors: the API's own sentence, else the factor's name and value. */
+  function factorSentence(f) {
+    const v = f.value;
+    switch (f.factor) {
+      case "days-to-contract-end":
+        if (v <= 0) return "No contract running";
+        if (v >= 180) return "Contract ends in 180+ days";
+        return `Contract ends in ${plural(v, "day", "days")}`;
+      case "contract-value-change":
+        if (Math.abs(v) < 0.05) return "Contract value unchanged from the previous contract";
+        return `Contract value ${v < 0 ? "down" : "up"} ${upToOne.format(Math.abs(v))} % from the previous contract`;
+      case "economic-buyer-nps":
+        // An economic buyer not heard from scores a neutral 7; the API's sentence tells the two apart.
+        if (/^No economic buyer/i.test(f.description ?? "")) return "Economic buyer not heard from in the last 365 days";
+        if (v <= 6) return `Economic buyer is a detractor (NPS ${whole.format(v)})`;
+        if (v >= 9) return `Economic buyer is a promoter (NPS ${whole.format(v)})`;
+        return `Economic buyer is passive (NPS ${whole.format(v)})`;
+      case "dmu-detractors":
+        return v === 0 ? "No detractor in the buying committee"
+          : `${plural(v, "buying-committee role is a detractor", "buying-committee roles are detractors")} (NPS 0–6)`;
+      case "roles-gone-silent":
+        return v === 0 ? "No role has gone silent" : `${plural(v, "role", "roles")} silent for 180+ days`;
+      case "survey-trend":
+        if (Math.abs(v) < 0.05) return "NPS scores flat over the last 180 days";
+        return `NPS scores ${v < 0 ? "down" : "up"} ${upToOne.format(Math.abs(v))} points over the last 180 days`;
+      default: {
+        // The API's sentence ends with its effect ("…: raises the risk."), which the client page adds itself.
+        if (f.description) return f.description.replace(/\.$/, "").replace(/: (raises|lowers|hardly moves) the risk$/, "");
+        const unit = f.unit && f.unit !== "count" ? ` ${f.unit}` : "";
+        return `${sentence(f.factor)}: ${upToOne.format(v)}${unit}`;
+      }
+    }
+  }
+  function factorItem(f, withEffect) {
+    const text = withEffect
+      ? `${factorSentence(f)}: ${effect(f.contribution)} (${f.contribution > 0 ? "+" : f.contribution < 0 ? "−" : "±"}${two.format(Math.abs(f.contribution))} on the log-odds)`
+      : factorSentence(f);
+    return element("li", { "data-factor": f.factor, "data-contribution": String(f.contribution), text });
+  }
+  /** The factors that raise the risk most, at most three. */
+  const topFactors = (factors) => factors.filter((f) => f.contribution > 0.005).sort((a, b) => b.contribution - a.contribution).slice(0, 3);
+  function contractEnd(health) {
+    if (!health) return "Not available";
+    if (health.nextContractEnd === null) return "No contract running";
+    const days = health.daysToNextContractEnd;
+    return `${health.nextContractEnd} (${days === 0 ? "today" : `in ${plural(days, "day", "days")}`})`;
+  }
+
+  function setState(section, statusNode, name, text) {
+    section.dataset.state = name;
+    statusNode.textContent = text;
+    statusNode.classList.toggle("error", name === "error" || name === "not-found");
+    // Once the client page is drawn its heading says what loaded: the status is then for screen readers only.
+    statusNode.classList.toggle("visually-hidden", name === "loaded" && statusNode.id === "client-status");
+  }
+  async function loadRisk() {
+    const section = $("risk"), status = $("risk-status"), asOf = toInput.value;
+    const token = (state.riskToken = (state.riskToken ?? 0) + 1);
+    section.hidden = false;
+    $("risk-scroll").hidden = true;
+    $("risk-method").textContent = "";
+    $("risk-intro").textContent = `The clients most likely to churn within the 90 days after ${asOf} (the period's last day), riskiest first, at most ${RISK_ROWS}.`;
+    setState(section, status, "loading", "Loading the at-risk clients…");
+    try {
+      const page = await api(`/v1/churn-risk?${new URLSearchParams({ asOf, limit: String(RISK_ROWS) })}`);
+      if (token !== state.riskToken) return;
+      if (page.items.length === 0) {
+        setState(section, status, "empty", `No client is active on ${asOf}, so there is nothing to rank. Add clients and contracts, or pick a later period.`);
+        return;
+      }
+      // The next contract end is on each client's health (one read per row, in parallel); a failed read shows "Not available".
+      const healths = await Promise.all(page.items.map((item) =>
+        api(`/v1/clients/${encodeURIComponent(item.clientId)}/health?${new URLSearchParams({ asOf })}`).catch(() => null)));
+      if (token !== state.riskToken) return;
+      renderRisk(page, healths);
+      const more = page.nextCursor ? ` (more clients are active; the ${RISK_ROWS} riskiest are shown)` : "";
+      setState(section, status, "loaded", `At-risk clients loaded: ${plural(page.items.length, "client", "clients")}${more}.`);
+    } catch (error) {
+      if (token !== state.riskToken) return;
+      setState(section, status, "error", `The at-risk clients could not be loaded. ${error.message}`);
+    }
+  }
+  function renderRisk(page, healths) {
+    const methods = [...new Set(page.items.map((i) => `${i.method}|${i.methodReason ?? ""}`))];
+    $("risk-method").textContent = methods.map((m) => methodLine(...m.split("|").map((x) => x || null))).join(" ");
+    $("risk-table").tBodies[0].replaceChildren(...page.items.map((item, i) => {
+      const top = topFactors(item.factors);
+      const link = element("a", { href: `#/clients/${encodeURIComponent(item.clientId)}`, text: item.clientName || "Unnamed client" });
+      return element("tr", { "data-client": item.clientId, "data-probability": String(item.probability) },
+        element("th", { scope: "row" }, link),
+        element("td", { class: "num", "data-role": "probability", "data-label": "Churn risk (90 days)", text: item.probability === null ? "No value" : percent(item.probability) }),
+        element("td", { "data-role": "method", "data-label": "Method", "data-method": item.method, text: methodName(item.method) }),
+        element("td", { "data-role": "contract-end", "data-label": "Next contract end", text: contractEnd(healths[i]) }),
+        element("td", { "data-role": "factors", "data-label": "Top factors" }, top.length === 0
+          ? element("p", { class: "none", text: "No factor raises the risk" })
+          : element("ul", { class: "factor-list" }, ...top.map((f) => factorItem(f, false)))));
+    }));
+    keepTableRoles($("risk-table"));
+    $("risk-scroll").hidden = false;
+  }
+  // On a phone the at-risk, roles and contracts tables are drawn as one card per row (CSS display: block), which makes
+  // browsers drop their table semantics; explicit roles keep rows, headers and cells for screen readers.
+  function keepTableRoles(table) {
+    table.setAttribute("role", "table");
+    for (const group of table.querySelectorAll("thead, tbody")) group.setAttribute("role", "rowgroup");
+    for (const row of table.rows) row.setAttribute("role", "row");
+    for (const cell of table.querySelectorAll("th, td"))
+      cell.setAttribute("role", cell.tagName === "TD" ? "cell" : cell.scope === "col" ? "columnheader" : "rowheader");
+  }
+
+  // #/clients/{id}: one client's health; anything else is the overview.
+  const clientRoute = () => location.hash.match(/^#\/clients\/([^/?#]+)$/)?.[1] ?? null;
+  function route(focus) {
+    const id = clientRoute();
+    document.querySelector("main").dataset.view = id ? "client" : "overview";
+    $("client").hidden = !id;
+    if (id) { loadClient(decodeURIComponent(id), focus); return; }
+    if (focus && state.clientId) {
+      const back = document.querySelector(`#risk-table tr[data-client="${CSS.escape(state.clientId)}"] a`);
+      (back ?? $("risk-title")).focus?.();
+    }
+    state.clientId = null;
+  }
+  async function loadClient(id, focus) {
+    const section = $("client"), status = $("client-status"), body = $("client-body");
+    const token = (state.clientToken = (state.clientToken ?? 0) + 1);
+    state.clientId = id;
+    body.hidden = true;
+    $("client-title").textContent = "Client";
+    if (!sessionStorage.getItem(KEY_STORAGE)) {
+      setState(section, status, "error", "Paste a tenant API key and choose a period above (Show KPIs) to see this client.");
+      return;
+    }
+    const asOf = toInput.value;
+    setState(section, status, "loading", "Loading the client's health…");
+    try {
+      const health = await api(`/v1/clients/${encodeURIComponent(id)}/health?${new URLSearchParams({ asOf })}`);
+      if (token !== state.clientToken) return;
+      renderClient(health);
+      setState(section, status, "loaded", `Client health loaded: ${health.name} on ${health.asOf}.`);
+    } catch (error) {
+      if (token !== state.clientToken) return;
+      if (error.status === 404) {
+        $("client-title").textContent = "Client not found";
+        setState(section, status, "not-found",
+          "No client with this id in this tenant (404 Not Found): it may belong to another tenant, or it was deleted. Go back to the overview and pick a client from the table.");
+      } else {
+        setState(section, status, "error", `The client's health could not be loaded. ${error.message}`);
+      }
+    }
+    if (focus) $("client-title").focus();
+  }
+  function renderClient(health) {
+    const money = (v) => formatValue(v, "money", health.currency);
+    $("client-title").textContent = health.name;
+    $("client").dataset.client = health.clientId;
+    $("client-asof").textContent = `Health on ${health.asOf} (the period's last day) · amounts in ${health.currency}`;
+    const trend = health.revenueTrend;
+    const change = trend.changePercent === null
+      ? "no change to compare: no revenue in the 90 days before"
+      : `${trend.changePercent > 0 ? "▲ +" : trend.changePercent < 0 ? "▼ −" : "■ ±"}${two.format(Math.abs(trend.changePercent))} %`;
+    const rows = [
+      ["Status", health.active ? `Active on ${health.asOf}` : `Not active on ${health.asOf}`, "active"],
+      ["Active contracts", `${plural(health.activeContracts.length, "contract", "contracts")}, worth ${money(health.activeContractValue)} in total`, "contracts"],
+      ["ARR", money(health.arr), "arr"],
+      ["Next contract end", contractEnd(health), "next-end"],
+      ["Revenue trend", `${money(trend.revenue)} in the 90 days to ${trend.to} against ${money(trend.previousRevenue)} in the 90 days before (${change})`, "revenue-trend"],
+    ];
+    $("client-summary").replaceChildren(...rows.map(([term, text, role]) =>
+      element("div", { "data-role": role }, element("dt", { text: term }), element("dd", { text }))));
+
+    const risk = health.churnRisk;
+    $("client-risk").replaceChildren(...(risk.probability === null
+      ? [`No churn risk: the client is not active on ${risk.asOf}.`]
+      : [element("strong", { text: `${percent(risk.probability)} chance of churning within the ${risk.horizonDays} days after ${risk.asOf}.` }),
+        ` ${methodLine(risk.method, risk.methodReason)}`]));
+    $("client-risk").dataset.probability = String(risk.probability);
+    $("client-risk").dataset.method = risk.method;
+    $("client-factors").replaceChildren(...risk.factors.map((f) => factorItem(f, true)));
+
+    const heard = new Map(health.roles.map((r) => [r.role, r]));
+    const roles = [...new Set([...ROLE_ORDER.filter((r) => heard.has(r) || health.rolesNeverHeardFrom.includes(r)),
+      ...health.roles.map((r) => r.role), ...health.rolesNeverHeardFrom])];
+    $("roles-table").tBodies[0].replaceChildren(...roles.map((role) => {
+      const r = heard.get(role);
+      const head = element("th", { scope: "row", text: roleName(role) });
+      if (!r) return element("tr", { "data-role": role, "data-never-heard": "true" }, head,
+        element("td", { colSpan: 4, class: "never", "data-cell": "never", text: `Never heard from: no answer from this role up to ${health.asOf}` }));
+      const answers = r.latestAnswers.map((a) => `${ANSWER_KINDS[a.kind] ?? sentence(a.kind)} ${a.score} (${a.respondedOn})`).join(" · ");
+      const score = (s, format) => s.value === null ? "No answers in the last 365 days"
+        : `${format(s.value)} (${plural(s.answers, "answer", "answers")})`;
+      return element("tr", { "data-role": role },
+        head,
+        element("td", { "data-cell": "last", "data-label": "Last answered", text: r.lastAnsweredOn }),
+        element("td", { "data-cell": "answers", "data-label": "Latest answers", text: answers }),
+        element("td", { "data-cell": "nps", "data-label": "NPS (365 days)", class: "num", text: score(r.nps, (v) => (v < 0 ? "−" : "") + two.format(Math.abs(v))) }),
+        element("td", { "data-cell": "csat", "data-label": "CSAT (365 days)", class: "num", text: score(r.csat, (v) => `${two.format(v)} %`) }));
+    }));
+    keepTableRoles($("roles-table"));
+
+    $("contracts-table").tBodies[0].replaceChildren(...health.activeContracts.map((c) => element("tr", { "data-contract": c.id },
+      element("th", { scope: "row", text: sentence(c.kind) }),
+      element("td", { "data-label": "Signed", text: c.signedOn }), element("td", { "data-label": "Starts", text: c.startsOn }),
+      element("td", { "data-label": "Ends", text: c.endsOn }),
+      element("td", { class: "num", "data-label": "Value", text: money(c.value) }))));
+    keepTableRoles($("contracts-table"));
+    $("contracts-empty").hidden = health.activeContracts.length > 0;
+    $("contracts-scroll").hidden = health.activeContracts.length === 0;
+    $("client-body").hidden = false;
+  }
+
   // ---------- wiring ----------
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -366,6 +608,8 @@
     if (!sessionStorage.getItem(KEY_STORAGE)) { showError(new ApiError(0, "Paste a tenant API key first.")); keyInput.focus(); return; }
     if (!fromInput.value || !toInput.value) { showError(new ApiError(0, "Choose the first and last day of the period.")); return; }
     loadScorecard();
+    loadRisk();
+    if (clientRoute()) route(false);
   });
   keyInput.addEventListener("input", () => { state.catalog = null; });
   $("forget").addEventListener("click", () => {
@@ -373,9 +617,12 @@
     keyInput.value = "";
     state.catalog = null; state.scorecard = null; state.selected = null;
     state.chart?.destroy(); state.chart = null;
-    $("scorecard").hidden = true; $("detail").hidden = true;
+    $("scorecard").hidden = true; $("detail").hidden = true; $("risk").hidden = true;
+    state.riskToken = (state.riskToken ?? 0) + 1; state.clientToken = (state.clientToken ?? 0) + 1;
+    $("client-body").hidden = true;
     clearError();
     statusLine.textContent = "The key is forgotten.";
+    if (clientRoute()) route(false);
   });
   $("close-detail").addEventListener("click", () => {
     const kpi = state.selected;
@@ -387,5 +634,7 @@
   preset.addEventListener("change", syncPeriodInputs);
   syncPeriodInputs();
   const saved = sessionStorage.getItem(KEY_STORAGE);
-  if (saved) { keyInput.value = saved; loadScorecard(); }
+  window.addEventListener("hashchange", () => route(true));
+  if (saved) { keyInput.value = saved; loadScorecard(); loadRisk(); }
+  route(false);
 })();
