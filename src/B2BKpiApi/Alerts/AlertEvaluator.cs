@@ -118,6 +118,8 @@ public sealed partial class AlertEvaluator(
 
         var condition = KpiAlertRule.ConditionOf(rule);
         var outcome = AlertConditions.Judge(condition, result, previous);
+        if (atRisk is not null)
+            outcome = outcome with { Why = AtRiskClientsTarget.Describe(atRisk) + " " + outcome.Why };
         var before = AlertWire.Parse<AlertState>(rule.State);
         var eventType = EventOf(before, outcome.State);
         var evaluation = new AlertEvaluation(result.Period, result.Value, result.Reason, previous.Period, previous.Value, outcome.State,

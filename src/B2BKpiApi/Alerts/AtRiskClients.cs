@@ -55,6 +55,10 @@ public sealed class AtRiskClientsTarget(ChurnRiskService churn)
         return (Shape(now, current, previous, before), Shape(before, previous, null, null), now);
     }
 
+    /// <summary>The count in words, put before the condition's verdict in <c>why</c>.</summary>
+    public static string Describe(AtRiskClientsResult r) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{r.Count} of {r.ActiveClients} active clients have a churn risk of at least {r.RiskThreshold:0.####} on {r.AsOf:yyyy-MM-dd} ({r.Method}).");
+
     private async Task<AtRiskClientsResult> CountAsync(decimal riskThreshold, DateOnly asOf, ChurnScorer scorer, CancellationToken ct)
     {
         var histories = await churn.HistoriesAsync(asOf, null, activeOnly: true, ct);

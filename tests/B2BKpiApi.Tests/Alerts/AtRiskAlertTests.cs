@@ -181,6 +181,10 @@ public sealed class AtRiskAlertTests(AlertsFactory factory) : IClassFixture<Aler
         Assert.Equal(ruleId.ToString(), data["rule"]!["id"]!.GetValue<string>());
         Assert.Equal("firing", data["state"]!.GetValue<string>());
         AssertAtRiskPayload(data, ranked, 0.5m, Today);
+        // The threshold's digits after the point are as the database keeps them (1.0 on SQLite, 1.00000000 on PostgreSQL).
+        Assert.Matches(@"^2 of 3 active clients have a churn risk of at least 0\.5 on 2026-04-15 \(rules\)\. The value 2 is above the threshold 1(\.0*)?\.$",
+            data["why"]!.GetValue<string>());
+        Assert.Equal(data["why"]!.GetValue<string>(), rule["lastEvaluation"]!["why"]!.GetValue<string>());
         Assert.Equal("rules", data["atRiskClients"]!["method"]!.GetValue<string>());
         Assert.Equal([ids["a"], ids["b"]], data["atRiskClients"]!["topClients"]!.AsArray().Select(c => c!["clientId"]!.GetValue<string>()).Order());
         Assert.Empty(factory.Messages(other)); // the other tenant has no rule
