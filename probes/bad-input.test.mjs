@@ -316,6 +316,39 @@ test("headers over Kestrel's 128 KiB or 100 fields get Kestrel's empty 431 and a
   }
 });
 
+// Issue 16, item 5: alert rules on the number of clients at risk (kpiId at-risk-clients + riskThreshold).
+test("an at-risk-clients rule refuses every hostile riskThreshold, naming it; nothing stored; another tenant's key gets 404", async () => {
+  const t = await newTenant("at-risk");
+  const rule = { name: "at risk", kpiId: "at-risk-clients", riskThreshold: 0.5, window: "month", condition: { type: "above", threshold: 1 } };
+  const cases = [
+    ["left out", (({ riskThreshold, ...rest }) => rest)(rule)],
+    ["null", { ...rule, riskThreshold: null }],
+    ["0", { ...rule, riskThreshold: 0 }],
+    ["negative", { ...rule, riskThreshold: -0.5 }],
+    ["over 1", { ...rule, riskThreshold: 1.5 }],
+    ["5 decimals", { ...rule, riskThreshold: 0.12345 }],
+    ["a string", { ...rule, riskThreshold: "0.5; DROP TABLE AlertRules" }],
+    ["huge", { ...rule, riskThreshold: 1e308 }],
+    ["on a catalog KPI", { ...rule, kpiId: "new-clients" }],
+  ];
+  for (const [what, body] of cases) {
+    const r = await call("POST", "/v1/alerts", { key: t.key, body });
+    assertProblem(r, `riskThreshold ${what}`, [400]);
+    assert.ok(r.json.errors?.riskThreshold, `${what}: ${r.text.slice(0, 300)}`);
+  }
+  const benchmark = await call("POST", "/v1/alerts", { key: t.key, body: { ...rule, condition: { type: "outside-benchmark" } } });
+  assertProblem(benchmark, "at-risk-clients outside-benchmark", [400]);
+  assert.ok(benchmark.json.errors?.["condition.type"], benchmark.text.slice(0, 300));
+  assert.equal((await call("GET", "/v1/alerts", { key: t.key })).json.items.length, 0);
+  const ok = await call("POST", "/v1/alerts", { key: t.key, body: rule });
+  assert.equal(ok.status, 201, ok.text.slice(0, 300));
+  assert.equal(ok.json.riskThreshold, 0.5);
+  assert.equal(ok.json.toDate, true);
+  const other = await newTenant("at-risk-other");
+  for (const method of ["GET", "DELETE"]) assertProblem(await call(method, `/v1/alerts/${ok.json.id}`, { key: other.key }), `other tenant ${method}`, [404]);
+  assert.equal((await call("GET", `/v1/alerts/${ok.json.id}`, { key: t.key })).status, 200);
+});
+
 // Issue 18, items 5-7: lenient inputs, every failing field at once, enum errors that list the values.
 test("an alert state filter in another case is a 400 listing the states", async () => {
   const t = await newTenant("alert-state");

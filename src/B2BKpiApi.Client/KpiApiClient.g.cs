@@ -35,7 +35,7 @@ namespace B2BKpiApi.Client
         /// Create an alert rule
         /// </summary>
         /// <remarks>
-        /// A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
+        /// A rule watches one KPI over a calendar window and fires on its condition. With `kpiId` `at-risk-clients` and a `riskThreshold` (a probability in (0, 1]) it watches instead the number of clients active on the window's last day (today with `toDate`, its default there) whose churn risk, as `GET /v1/churn-risk` gives it, is at least that threshold; its events then carry `atRiskClients` (count, threshold, method, the riskiest clients). It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -908,7 +908,7 @@ namespace B2BKpiApi.Client
         /// Create an alert rule
         /// </summary>
         /// <remarks>
-        /// A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
+        /// A rule watches one KPI over a calendar window and fires on its condition. With `kpiId` `at-risk-clients` and a `riskThreshold` (a probability in (0, 1]) it watches instead the number of clients active on the window's last day (today with `toDate`, its default there) whose churn risk, as `GET /v1/churn-risk` gives it, is at least that threshold; its events then carry `atRiskClients` (count, threshold, method, the riskiest clients). It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
         /// </remarks>
         /// <param name="idempotency_Key">Makes a retry safe: the same key and body within 24 hours returns the original response (with Idempotent-Replayed: true) and creates nothing. 1–255 characters, e.g. a UUID; per tenant.</param>
         /// <returns>Created</returns>
@@ -9772,6 +9772,9 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("enabled")]
         public bool? Enabled { get; set; } = default!;
 
+        [System.Text.Json.Serialization.JsonPropertyName("riskThreshold")]
+        public decimal? RiskThreshold { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -9810,6 +9813,9 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         [System.ComponentModel.DataAnnotations.Required]
         public AlertCondition Condition { get; set; } = new AlertCondition();
+
+        [System.Text.Json.Serialization.JsonPropertyName("riskThreshold")]
+        public decimal? RiskThreshold { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("enabled")]
         public bool Enabled { get; set; } = default!;
@@ -9888,6 +9894,56 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonStringEnumMemberName(@"year")]
         [System.Runtime.Serialization.EnumMember(Value = @"year")]
         Year = 2,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AtRiskClient
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("clientId")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.Guid ClientId { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("clientName")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string ClientName { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("probability")]
+        public decimal Probability { get; set; } = default!;
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class AtRiskClientsResult
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("asOf")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public System.DateOnly AsOf { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("riskThreshold")]
+        public decimal RiskThreshold { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("count")]
+        public int Count { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("activeClients")]
+        public int ActiveClients { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("method")]
+        [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
+        public string Method { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("methodReason")]
+        public string? MethodReason { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("model")]
+        public ChurnModelReference? Model { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("topClients")]
+        [System.ComponentModel.DataAnnotations.Required]
+        public System.Collections.Generic.IList<AtRiskClient> TopClients { get; set; } = new System.Collections.Generic.List<AtRiskClient>();
 
     }
 
@@ -10911,6 +10967,12 @@ namespace B2BKpiApi.Client
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]
         public System.DateTimeOffset EvaluatedAt { get; set; } = default!;
 
+        /// <summary>
+        /// Only for a rule on the at-risk-clients target: the count, the threshold, the method and the riskiest clients.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("atRiskClients")]
+        public AtRiskClientsResult? AtRiskClients { get; set; } = default!;
+
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.7.1.0 (NJsonSchema v11.6.1.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -10968,6 +11030,12 @@ namespace B2BKpiApi.Client
         [System.Text.Json.Serialization.JsonPropertyName("condition")]
         [System.ComponentModel.DataAnnotations.Required]
         public AlertCondition Condition { get; set; } = new AlertCondition();
+
+        /// <summary>
+        /// For the at-risk-clients target: the churn-risk probability from which a client counts; null for a catalog KPI.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("riskThreshold")]
+        public decimal? RiskThreshold { get; set; } = default!;
 
     }
 

@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Create an alert rule
-         * @description A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
+         * @description A rule watches one KPI over a calendar window and fires on its condition. With `kpiId` `at-risk-clients` and a `riskThreshold` (a probability in (0, 1]) it watches instead the number of clients active on the window's last day (today with `toDate`, its default there) whose churn risk, as `GET /v1/churn-risk` gives it, is at least that threshold; its events then carry `atRiskClients` (count, threshold, method, the riskiest clients). It starts `pending` and is evaluated in the background within seconds, then again after each change of the tenant's data (once the data has been still for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits `kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.
          */
         post: operations["CreateAlert"];
         delete?: never;
@@ -999,6 +999,8 @@ export interface components {
             toDate?: boolean;
             condition: components["schemas"]["AlertConditionRequest"];
             enabled?: boolean;
+            /** Format: decimal */
+            riskThreshold?: number | null;
         };
         AlertRuleResponse: {
             /** Format: uuid */
@@ -1011,6 +1013,8 @@ export interface components {
             window: components["schemas"]["AlertWindow"];
             toDate: boolean;
             condition: components["schemas"]["AlertCondition"];
+            /** Format: decimal */
+            riskThreshold?: number | null;
             enabled: boolean;
             state: components["schemas"]["AlertState"];
             /** Format: date-time */
@@ -1031,6 +1035,27 @@ export interface components {
         AlertState: "pending" | "ok" | "firing" | "no-data";
         /** @enum {string} */
         AlertWindow: "month" | "quarter" | "year";
+        AtRiskClient: {
+            /** Format: uuid */
+            clientId: string;
+            clientName: string;
+            /** Format: decimal */
+            probability: number;
+        };
+        AtRiskClientsResult: {
+            /** Format: date */
+            asOf: string;
+            /** Format: decimal */
+            riskThreshold: number;
+            /** Format: int32 */
+            count: number;
+            /** Format: int32 */
+            activeClients: number;
+            method: string;
+            methodReason?: string | null;
+            model?: components["schemas"]["ChurnModelReference"] | null;
+            topClients: components["schemas"]["AtRiskClient"][];
+        };
         BackTestMeasures: {
             /** Format: decimal */
             rocAuc?: number | null;
@@ -1441,6 +1466,8 @@ export interface components {
             previousResult: components["schemas"]["KpiResultResponse"];
             /** Format: date-time */
             evaluatedAt: string;
+            /** @description Only for a rule on the at-risk-clients target: the count, the threshold, the method and the riskiest clients. */
+            atRiskClients?: components["schemas"]["AtRiskClientsResult"] | null;
         };
         KpiAlertResolvedEvent: {
             /** @enum {string} */
@@ -1460,6 +1487,11 @@ export interface components {
             window: components["schemas"]["AlertWindow"];
             toDate: boolean;
             condition: components["schemas"]["AlertCondition"];
+            /**
+             * Format: decimal
+             * @description For the at-risk-clients target: the churn-risk probability from which a client counts; null for a catalog KPI.
+             */
+            riskThreshold?: number | null;
         };
         KpiAlertTriggeredEvent: {
             /** @enum {string} */

@@ -11,7 +11,7 @@ namespace B2BKpiApi.Alerts;
 /// of a request by that tenant, and a result is the JSON <c>GET /v1/kpis/{id}</c> answers.
 /// </summary>
 public sealed partial class AlertEvaluator(
-    KpiDbContext db, TenantContext tenant, KpiEngine engine, TimeProvider clock, AlertMetrics metrics, AlertEvaluationSeam seam,
+    KpiDbContext db, TenantContext tenant, KpiEngine engine, AtRiskClientsTarget atRiskClients, TimeProvider clock, AlertMetrics metrics, AlertEvaluationSeam seam,
     Microsoft.Extensions.Options.IOptions<AlertOptions> options, ILogger<AlertEvaluator> logger)
 {
     /// <summary>Evaluates the given rules of a tenant; returns the ids of the rules whose evaluation failed (to retry later).</summary>
@@ -97,15 +97,29 @@ public sealed partial class AlertEvaluator(
     {
         var now = KpiDbContext.Now(clock);
         var today = DateOnly.FromDateTime(now);
-        if (!KpiCatalog.TryGet(rule.KpiId, out var kpi))
-            throw new InvalidOperationException($"The rule names the KPI '{rule.KpiId}', which the catalog no longer has.");
         var (period, previousPeriod) = AlertPeriods.For(AlertWire.Parse<AlertWindow>(rule.Window), rule.ToDate, today);
-        var filter = new KpiFilter(rule.Industry, rule.Segment, rule.Source);
-        var result = await engine.ComputeAsync(kpi, period, filter, ct);
-        var previous = await engine.ComputeAsync(kpi, previousPeriod, filter, ct);
+        KpiResultResponse result, previous;
+        AtRiskClientsResult? atRisk = null;
+        if (AtRiskClientsTarget.Is(rule.KpiId))
+        {
+            // The count of clients at risk as of the period's last day, scored as GET /v1/churn-risk scores them.
+            var threshold = rule.RiskThreshold
+                            ?? throw new InvalidOperationException($"The {AtRiskClientsTarget.Id} rule has no risk threshold.");
+            (result, previous, atRisk) = await atRiskClients.EvaluateAsync(threshold, period, previousPeriod, ct);
+        }
+        else
+        {
+            if (!KpiCatalog.TryGet(rule.KpiId, out var kpi))
+                throw new InvalidOperationException($"The rule names the KPI '{rule.KpiId}', which the catalog no longer has.");
+            var filter = new KpiFilter(rule.Industry, rule.Segment, rule.Source);
+            result = await engine.ComputeAsync(kpi, period, filter, ct);
+            previous = await engine.ComputeAsync(kpi, previousPeriod, filter, ct);
+        }
 
         var condition = KpiAlertRule.ConditionOf(rule);
         var outcome = AlertConditions.Judge(condition, result, previous);
+        if (atRisk is not null)
+            outcome = outcome with { Why = AtRiskClientsTarget.Describe(atRisk) + " " + outcome.Why };
         var before = AlertWire.Parse<AlertState>(rule.State);
         var eventType = EventOf(before, outcome.State);
         var evaluation = new AlertEvaluation(result.Period, result.Value, result.Reason, previous.Period, previous.Value, outcome.State,
@@ -138,7 +152,7 @@ public sealed partial class AlertEvaluator(
         }
         if (eventType is not null)
         {
-            var data = new KpiAlertEvent(KpiAlertRule.From(rule), outcome.State, before, outcome.Why, result, previous, now);
+            var data = new KpiAlertEvent(KpiAlertRule.From(rule), outcome.State, before, outcome.Why, result, previous, now, atRisk);
             var message = await WebhookOutbox.EnqueueAsync(db, rule.TenantId, eventType, AlertJson.ToNode(data), now, ct);
             await db.SaveChangesAsync(ct);
             metrics.Emitted(eventType, sent: message is not null);

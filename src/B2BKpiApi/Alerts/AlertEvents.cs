@@ -18,11 +18,13 @@ public static class AlertEventTypes
 /// <summary>The rule as it was when it was evaluated.</summary>
 public sealed record KpiAlertRule(
     Guid Id, string Name, string KpiId, string? Industry, string? Segment, string? Source, AlertWindow Window, bool ToDate,
-    AlertCondition Condition)
+    AlertCondition Condition,
+    [property: Description("For the at-risk-clients target: the churn-risk probability from which a client counts; null for a catalog KPI.")]
+    decimal? RiskThreshold)
 {
     public static KpiAlertRule From(AlertRule rule) => new(
         rule.Id, rule.Name, rule.KpiId, rule.Industry, rule.Segment, rule.Source, AlertWire.Parse<AlertWindow>(rule.Window), rule.ToDate,
-        ConditionOf(rule));
+        ConditionOf(rule), rule.RiskThreshold);
 
     public static AlertCondition ConditionOf(AlertRule rule)
     {
@@ -48,9 +50,17 @@ public sealed record KpiAlertRule(
 /// <param name="Result">The KPI over the evaluated period, as <c>GET /v1/kpis/{id}?from&amp;to</c> answers it.</param>
 /// <param name="PreviousResult">The KPI over the previous calendar period of the window (what <c>change</c> compares with).</param>
 /// <param name="EvaluatedAt">When the rule was evaluated.</param>
+/// <param name="AtRiskClients">
+/// Only for a rule on the at-risk-clients target (left out otherwise): the count, the risk threshold, the churn-risk
+/// method and the riskiest clients (ids, names, probabilities). Its result then has kpi <c>at-risk-clients</c>, unit
+/// <c>count</c> and the count as value.
+/// </param>
 public sealed record KpiAlertEvent(
     KpiAlertRule Rule, AlertState State, AlertState PreviousState, string Why, KpiResultResponse Result, KpiResultResponse PreviousResult,
-    DateTime EvaluatedAt);
+    DateTime EvaluatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull),
+               Description("Only for a rule on the at-risk-clients target: the count, the threshold, the method and the riskiest clients.")]
+    AtRiskClientsResult? AtRiskClients = null);
 
 /// <summary>The body of a <c>kpi.alert.triggered</c> delivery (Standard Webhooks envelope): the rule started firing.</summary>
 /// <param name="Type">Always <c>kpi.alert.triggered</c>.</param>

@@ -12,6 +12,7 @@ public static class AlertServices
         services.AddSingleton<AlertMetrics>();
         services.AddSingleton<AlertEvaluationSeam>();
         services.AddScoped<AlertEvaluator>();
+        services.AddScoped<AtRiskClientsTarget>();
         if (configuration.GetValue("Alerts:Enabled", true))
             services.AddHostedService<AlertWorker>();
         services.Configure<SwaggerGenOptions>(o => o.DocumentFilter<AlertEventsDocumentFilter>());

@@ -110,6 +110,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
             a.Property(x => x.ChangeUnit).HasMaxLength(16);
             a.Property(x => x.State).HasMaxLength(16);
             a.Property(x => x.Threshold).HasPrecision(28, 8);
+            a.Property(x => x.RiskThreshold).HasPrecision(5, 4);
             a.Property(x => x.LastEvaluation).HasMaxLength(100_000);
             a.HasIndex(x => new { x.TenantId, x.CreatedAt });
         });

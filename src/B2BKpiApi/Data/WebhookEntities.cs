@@ -52,6 +52,11 @@ public sealed class AlertRule : TenantSetting
     public decimal? Threshold { get; set; }
     /// <summary>For <c>change</c>: <c>points</c> (percentage points) or <c>percent</c> (relative).</summary>
     public string? ChangeUnit { get; set; }
+    /// <summary>
+    /// For the <c>at-risk-clients</c> target only: the churn-risk probability (0–1] from which an active client counts
+    /// as at risk; null for catalog KPIs.
+    /// </summary>
+    public decimal? RiskThreshold { get; set; }
     public bool Enabled { get; set; } = true;
     /// <summary><c>pending</c> (never evaluated), <c>ok</c>, <c>firing</c> or <c>no-data</c>.</summary>
     public string State { get; set; } = "pending";

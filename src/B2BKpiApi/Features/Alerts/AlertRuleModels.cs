@@ -16,17 +16,19 @@ public sealed record AlertConditionRequest(AlertConditionType? Type, decimal? Th
 
 /// <summary>An alert rule as created or replaced.</summary>
 /// <param name="Name">What the tenant calls it (1–200 characters).</param>
-/// <param name="KpiId">A KPI id of the catalog (GET /v1/kpis).</param>
+/// <param name="KpiId">A KPI id of the catalog (GET /v1/kpis), or <c>at-risk-clients</c>: the number of active clients whose churn risk is at least <c>riskThreshold</c>.</param>
 /// <param name="Industry">Only clients of this industry; for KPIs that read clients, contracts and surveys only.</param>
 /// <param name="Segment">Only clients of this segment; like industry.</param>
 /// <param name="Source">Only leads from this source; for lead KPIs only, and not with industry or segment.</param>
 /// <param name="Window">month, quarter or year.</param>
-/// <param name="ToDate">false (default, when left out): the latest complete calendar period; true: the running period up to today. Not null.</param>
+/// <param name="ToDate">false: the latest complete calendar period; true: the running period up to today. Left out: false, except for at-risk-clients, where it is true (the count as of today). Not null.</param>
 /// <param name="Condition">When the rule fires.</param>
 /// <param name="Enabled">false keeps the rule without evaluating it; true when left out. Not null.</param>
+/// <param name="RiskThreshold">Required for kpiId at-risk-clients, and allowed only there: the churn-risk probability (greater than 0, at most 1, up to 4 decimals) from which an active client counts as at risk.</param>
 public sealed record AlertRuleRequest(
     string? Name, string? KpiId, string? Industry, string? Segment, string? Source, AlertWindow? Window,
-    [property: Serialization.NotNullable] bool? ToDate, AlertConditionRequest? Condition, [property: Serialization.NotNullable] bool? Enabled)
+    [property: Serialization.NotNullable] bool? ToDate, AlertConditionRequest? Condition, [property: Serialization.NotNullable] bool? Enabled,
+    decimal? RiskThreshold = null)
 {
     /// <summary>The largest threshold or change a rule takes (the column keeps 20 integer digits and 8 decimals).</summary>
     private const decimal MaxMagnitude = 1_000_000_000_000_000m;
@@ -40,10 +42,12 @@ public sealed record AlertRuleRequest(
         rule.Segment = Blank(Segment);
         rule.Source = Blank(Source);
         rule.Window = AlertWire.Of(Window!.Value);
-        rule.ToDate = ToDate ?? false;
+        // The at-risk count is meant as of today unless the rule says otherwise.
+        rule.ToDate = ToDate ?? AtRiskClientsTarget.Is(KpiId);
         rule.Condition = AlertWire.Of(condition.Type!.Value);
         rule.Threshold = condition.Type is AlertConditionType.Change ? condition.By : condition.Threshold;
         rule.ChangeUnit = condition.Unit is { } unit ? AlertWire.Of(unit) : null;
+        rule.RiskThreshold = RiskThreshold;
         rule.Enabled = Enabled ?? true;
         // Evaluated again at once, against the rule as it now is; its state carries over so that events still pair up.
         rule.EvaluatedDataVersion = null;
@@ -61,8 +65,23 @@ public sealed record AlertRuleRequest(
             RuleFor(r => r.Name).NotEmpty().MaximumLength(200)
                 .Must(n => n is null || n.Trim().Length > 0).WithMessage("'name' must not be blank.");
             RuleFor(r => r.KpiId).NotEmpty()
-                .Must(id => id is null || KpiCatalog.TryGet(id, out _))
-                .WithMessage(r => $"There is no KPI '{r.KpiId}'. GET /v1/kpis lists every KPI id.");
+                .Must(id => id is null || KpiCatalog.TryGet(id, out _) || AtRiskClientsTarget.Is(id))
+                .WithMessage(r => $"There is no KPI '{r.KpiId}'. GET /v1/kpis lists every KPI id; '{AtRiskClientsTarget.Id}' watches the number of clients at risk of churning.");
+            When(r => AtRiskClientsTarget.Is(r.KpiId), () =>
+            {
+                RuleFor(r => r.RiskThreshold).NotNull()
+                    .WithMessage($"'riskThreshold' is required for '{AtRiskClientsTarget.Id}': the churn-risk probability (e.g. 0.5) from which a client counts as at risk.");
+                RuleFor(r => r.RiskThreshold).Must(t => t is not { } v || (v > 0m && v <= 1m && decimal.Round(v, 4) == v))
+                    .WithMessage("'riskThreshold' must be greater than 0 and at most 1, with at most 4 decimal places (probabilities have 4).");
+                RuleFor(r => r.Industry).Must(string.IsNullOrWhiteSpace)
+                    .WithMessage($"'{AtRiskClientsTarget.Id}' counts all of the tenant's active clients: it takes no 'industry' filter.");
+                RuleFor(r => r.Segment).Must(string.IsNullOrWhiteSpace)
+                    .WithMessage($"'{AtRiskClientsTarget.Id}' counts all of the tenant's active clients: it takes no 'segment' filter.");
+                RuleFor(r => r.Source).Must(string.IsNullOrWhiteSpace)
+                    .WithMessage($"'{AtRiskClientsTarget.Id}' counts clients, not leads: it takes no 'source' filter.");
+            });
+            RuleFor(r => r.RiskThreshold).Null().When(r => !AtRiskClientsTarget.Is(r.KpiId))
+                .WithMessage($"'riskThreshold' belongs to kpiId '{AtRiskClientsTarget.Id}' only.");
             RuleFor(r => r.Industry).MaximumLength(200);
             RuleFor(r => r.Segment).MaximumLength(200);
             RuleFor(r => r.Source).MaximumLength(200);
@@ -114,6 +133,11 @@ public sealed record AlertRuleRequest(
                     .WithMessage("'condition.unit' belongs to change only.");
 
                 RuleFor(r => r.Condition!.Type)
+                    .Must((r, _) => !AtRiskClientsTarget.Is(r.KpiId))
+                    .When(r => r.Condition!.Type is AlertConditionType.OutsideBenchmark)
+                    .OverridePropertyName("condition.type")
+                    .WithMessage($"'{AtRiskClientsTarget.Id}' has no benchmark: use above, below or change.");
+                RuleFor(r => r.Condition!.Type)
                     .Must((r, _) => Kpi(r) is not { } kpi || AlertKpis.HasBenchmark(kpi, Resolve<TenantContext>().Industry, Resolve<TenantContext>().Currency))
                     .When(r => r.Condition!.Type is AlertConditionType.OutsideBenchmark)
                     .OverridePropertyName("condition.type")
@@ -140,6 +164,7 @@ public sealed record AlertRuleRequest(
 /// <param name="Window">month, quarter or year.</param>
 /// <param name="ToDate">false: the latest complete calendar period; true: the running period up to today.</param>
 /// <param name="Condition">When it fires.</param>
+/// <param name="RiskThreshold">For kpiId at-risk-clients: the churn-risk probability from which an active client counts; null for a catalog KPI.</param>
 /// <param name="Enabled">Whether it is evaluated.</param>
 /// <param name="State">pending (not evaluated yet), ok, firing or no-data.</param>
 /// <param name="StateChangedAt">When the state last changed; null while pending.</param>
@@ -149,12 +174,12 @@ public sealed record AlertRuleRequest(
 /// <param name="UpdatedAt">When its owner last changed it (evaluations do not count).</param>
 public sealed record AlertRuleResponse(
     Guid Id, string Name, string KpiId, string? Industry, string? Segment, string? Source, AlertWindow Window, bool ToDate,
-    AlertCondition Condition, bool Enabled, AlertState State, DateTime? StateChangedAt, DateTime? LastEvaluatedAt,
+    AlertCondition Condition, decimal? RiskThreshold, bool Enabled, AlertState State, DateTime? StateChangedAt, DateTime? LastEvaluatedAt,
     AlertEvaluation? LastEvaluation, DateTime CreatedAt, DateTime UpdatedAt)
 {
     public static AlertRuleResponse From(AlertRule r) => new(
         r.Id, r.Name, r.KpiId, r.Industry, r.Segment, r.Source, AlertWire.Parse<AlertWindow>(r.Window), r.ToDate, KpiAlertRule.ConditionOf(r),
-        r.Enabled, AlertWire.Parse<AlertState>(r.State), r.StateChangedAt, r.LastEvaluatedAt, AlertJson.ReadEvaluation(r.LastEvaluation),
+        r.RiskThreshold, r.Enabled, AlertWire.Parse<AlertState>(r.State), r.StateChangedAt, r.LastEvaluatedAt, AlertJson.ReadEvaluation(r.LastEvaluation),
         r.CreatedAt, r.UpdatedAt);
 }
 

@@ -18,7 +18,10 @@ public sealed class CreateAlert(KpiDbContext db, AlertWake wake, Microsoft.Exten
         AcceptJsonBodyOnly();
         Description(b => b.TenantOperation(new Action<AlertRuleRequest>(Signature))
             .WithTags("Alerts").WithName(nameof(CreateAlert)).WithSummary("Create an alert rule")
-            .WithDescription("A rule watches one KPI over a calendar window and fires on its condition. It starts `pending` and is evaluated " +
+            .WithDescription("A rule watches one KPI over a calendar window and fires on its condition. With `kpiId` `at-risk-clients` and a " +
+                             "`riskThreshold` (a probability in (0, 1]) it watches instead the number of clients active on the window's last day " +
+                             "(today with `toDate`, its default there) whose churn risk, as `GET /v1/churn-risk` gives it, is at least that threshold; " +
+                             "its events then carry `atRiskClients` (count, threshold, method, the riskiest clients). It starts `pending` and is evaluated " +
                              "in the background within seconds, then again after each change of the tenant's data (once the data has been still " +
                              "for a moment) and at least once a day. Entering `firing` emits `kpi.alert.triggered`; leaving it emits " +
                              "`kpi.alert.resolved` (schemas `KpiAlertTriggeredEvent`, `KpiAlertResolvedEvent`). The `ETag` header identifies the stored revision.")

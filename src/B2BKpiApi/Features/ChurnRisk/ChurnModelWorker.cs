@@ -144,6 +144,13 @@ public sealed partial class ChurnModelWorker(
                     .SetProperty(m => m.BackTest, backTest)
                     .SetProperty(m => m.ClaimToken, (Guid?)null)
                     .SetProperty(m => m.ClaimedUntil, (DateTime?)null), ct);
+            // New probabilities: the tenant's at-risk-clients alert rules are evaluated again with them (their evaluation may
+            // have read the model this one replaces), without waiting for the next change of the data.
+            var requeued = await db.AlertRules.IgnoreQueryFilters()
+                .Where(r => r.TenantId == tenantId && r.KpiId == B2BKpiApi.Alerts.AtRiskClientsTarget.Id && r.EvaluatedDataVersion != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.EvaluatedDataVersion, (long?)null), ct);
+            if (requeued > 0)
+                scope.ServiceProvider.GetService<B2BKpiApi.Alerts.AlertWake>()?.Wake();
             var elapsed = clock.GetElapsedTime(started).TotalMilliseconds;
             LogTrained(logger, tenantId, trained.Method, histories.Count, trained.ChurnEvents, elapsed);
             return true;

@@ -73,6 +73,10 @@ namespace B2BKpiApi.Data.Migrations.Postgres
                     b.Property<DateTime?>("RetryAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<decimal?>("RiskThreshold")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("numeric(5,4)");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");

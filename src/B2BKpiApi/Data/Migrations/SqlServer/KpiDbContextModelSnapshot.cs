@@ -73,6 +73,10 @@ namespace B2BKpiApi.Data.Migrations.SqlServer
                     b.Property<DateTime?>("RetryAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<decimal?>("RiskThreshold")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("decimal(5,4)");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");

@@ -68,6 +68,10 @@ namespace B2BKpiApi.Data.Migrations.Sqlite
                     b.Property<DateTime?>("RetryAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("RiskThreshold")
+                        .HasPrecision(5, 4)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Segment")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
