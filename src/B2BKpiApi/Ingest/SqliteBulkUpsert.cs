@@ -1,3 +1,4 @@
+using System.Text.Json;
 using B2BKpiApi.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -5,57 +6,150 @@ using Microsoft.EntityFrameworkCore;
 namespace B2BKpiApi.Ingest;
 
 /// <summary>
-/// SQLite: one prepared <c>INSERT … ON CONFLICT DO UPDATE … RETURNING</c>, its parameters reused row
-/// after row in the session's transaction. That is SQLite's bulk path: there is no COPY, and a prepared
-/// statement per row in one transaction is what its fastest loaders do.
+/// SQLite: per chunk, one lookup of the stored records among the chunk's externalIds, then prepared plain
+/// <c>INSERT</c>s of <see cref="InsertRows"/> new rows and a prepared conditional <c>UPDATE</c> for each existing one, their parameters
+/// reused row after row in the session's transaction. SQLite has no COPY; a prepared statement per row in one
+/// transaction is what its fastest loaders do. No <c>RETURNING</c>: SQLite runs it through a per-statement
+/// temporary structure, measured 4-7x slower than the same upsert without it (bench/, BENCHMARKS.md). The
+/// session's transaction holds SQLite's write lock from its first statement (the tenant's data version), so no
+/// other writer can add a record between the lookup and the insert.
 /// </summary>
 internal sealed class SqliteBulkUpsert<TEntity> : IBulkUpsert<TEntity> where TEntity : TenantOwned
 {
     private readonly BulkTable<TEntity> _table;
-    private readonly SqliteCommand _command;
-    private readonly SqliteParameter[] _parameters;
+    /// <summary>New rows per INSERT statement: the per-statement cost of the driver shared by this many rows (measured: BENCHMARKS.md).</summary>
+    internal const int InsertRows = 16;
+
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter[] _insertParameters;
+    private readonly SqliteCommand _insertMany;
+    private readonly SqliteParameter[] _insertManyParameters;
+    private readonly List<TEntity> _pending = new(InsertRows);
+    private readonly SqliteCommand _update;
+    private readonly SqliteParameter[] _updateParameters;
+    private readonly SqliteParameter _updateId;
+    private readonly SqliteCommand _lookup;
+    private readonly SqliteParameter _lookupTenant;
+    private readonly SqliteParameter _lookupIds;
+    private readonly int[] _dataColumns;
+    private readonly Dictionary<string, Stored> _stored = new(StringComparer.Ordinal);
+
+    private readonly record struct Stored(Guid Id, DateTime CreatedAt, DateTime UpdatedAt, int Version);
 
     public SqliteBulkUpsert(BulkTable<TEntity> table, SqliteConnection connection, SqliteTransaction transaction)
     {
         _table = table;
-        _command = connection.CreateCommand();
-        _command.Transaction = transaction;
-        _command.CommandText = Sql(table);
+        var columns = table.Columns;
+        _dataColumns = columns.Select((c, i) => (c, i)).Where(x => table.DataColumns.Contains(x.c)).Select(x => x.i).ToArray();
+        var id = Q(nameof(TenantOwned.Id));
+        var updatedAt = Q(nameof(TenantOwned.UpdatedAt));
+        var version = Q(nameof(TenantOwned.Version));
+
         // EF's own type mappings create the parameters, so values bind exactly as SaveChanges binds them
         // (Guid as upper-case TEXT, DateOnly as yyyy-MM-dd, DateTime in EF's text format).
-        _parameters = table.Columns
-            .Select((c, i) => (SqliteParameter)c.Mapping.CreateParameter(_command, $"@p{i}", null, c.IsNullable))
-            .ToArray();
-        _command.Parameters.AddRange(_parameters);
-        _command.Prepare();
+        _insert = Command(connection, transaction,
+            $"INSERT INTO {table.Sql} ({table.ColumnList}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})");
+        _insertParameters = columns.Select((c, i) => Parameter(_insert, c, $"@p{i}")).ToArray();
+        var width = columns.Count;
+        _insertMany = Command(connection, transaction, $"INSERT INTO {table.Sql} ({table.ColumnList}) VALUES " + string.Join(", ",
+            Enumerable.Range(0, InsertRows).Select(r => "(" + string.Join(", ", Enumerable.Range(0, width).Select(c => $"@p{r * width + c}")) + ")")));
+        _insertManyParameters = Enumerable.Range(0, InsertRows * width).Select(k => Parameter(_insertMany, columns[k % width], $"@p{k}")).ToArray();
+
+        var set = _dataColumns.Select(i => $"{columns[i].Sql} = @p{i}")
+            .Append($"{updatedAt} = @p{Index(nameof(TenantOwned.UpdatedAt))}")
+            .Append($"{version} = {version} + 1");
+        var changed = string.Join(" OR ", _dataColumns.Select(i => $"{columns[i].Sql} IS NOT @p{i}"));
+        // Only a real change advances UpdatedAt and Version: an UPDATE that matches no row changed nothing.
+        _update = Command(connection, transaction, $"UPDATE {table.Sql} SET {string.Join(", ", set)} WHERE {id} = @id AND ({changed})");
+        _updateParameters = columns.Select((c, i) => Parameter(_update, c, $"@p{i}")).ToArray();
+        _updateId = Parameter(_update, columns[Index(nameof(TenantOwned.Id))], "@id");
+
+        _lookup = Command(connection, transaction,
+            $"SELECT {Q(nameof(TenantOwned.ExternalId))}, {id}, {Q(nameof(TenantOwned.CreatedAt))}, {updatedAt}, {version} FROM {table.Sql} " +
+            $"WHERE {Q(nameof(TenantOwned.TenantId))} = @tenant AND {Q(nameof(TenantOwned.ExternalId))} IN (SELECT value FROM json_each(@ids))");
+        _lookupTenant = Parameter(_lookup, columns[Index(nameof(TenantOwned.TenantId))], "@tenant");
+        _lookupIds = _lookup.Parameters.Add("@ids", SqliteType.Text);
+
+        foreach (var command in new[] { _insert, _insertMany, _update, _lookup })
+            command.Prepare();
     }
 
     public Task<int> UpsertAsync(IReadOnlyList<TEntity> rows, CancellationToken ct)
     {
-        var columns = _table.Columns;
-        var created = 0;
         // Synchronous on purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway, and a
         // Task per row would cost more than the statement.
+        LookUp(rows);
+        var columns = _table.Columns;
+        var created = 0;
         foreach (var row in rows)
         {
             ct.ThrowIfCancellationRequested();
-            for (var i = 0; i < _parameters.Length; i++)
-                _parameters[i].Value = columns[i].Read(row) ?? DBNull.Value;
-            using var reader = _command.ExecuteReader();
-            if (!reader.Read())
-                throw new InvalidOperationException($"The upsert into {_table.Name} returned no row.");
-            var id = reader.GetGuid(0);
-            if (id == row.Id)
+            if (row.ExternalId is { } externalId && _stored.TryGetValue(externalId, out var stored))
             {
-                created++;
+                Flush(); // rows in file order: an earlier new row is stored before a later update
+                for (var i = 0; i < _updateParameters.Length; i++)
+                    _updateParameters[i].Value = columns[i].Read(row) ?? DBNull.Value;
+                _updateId.Value = columns[Index(nameof(TenantOwned.Id))].Mapping.Converter is { } converter
+                    ? converter.ConvertToProvider(stored.Id)
+                    : stored.Id;
+                var changed = _update.ExecuteNonQuery() == 1;
+                var now = row.UpdatedAt;
+                row.Id = stored.Id;
+                row.CreatedAt = stored.CreatedAt;
+                row.UpdatedAt = changed ? now : stored.UpdatedAt;
+                row.Version = changed ? stored.Version + 1 : stored.Version;
+                // The same record again later in the chunk updates what this row stored.
+                _stored[externalId] = new Stored(row.Id, row.CreatedAt, row.UpdatedAt, row.Version);
                 continue;
             }
-            row.Id = id;
-            row.CreatedAt = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
-            row.UpdatedAt = DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc);
-            row.Version = reader.GetInt32(3);
+            _pending.Add(row);
+            if (_pending.Count == InsertRows)
+                Flush();
+            created++;
+            if (row.ExternalId is { } newExternalId)
+                _stored[newExternalId] = new Stored(row.Id, row.CreatedAt, row.UpdatedAt, row.Version);
         }
+        Flush();
         return Task.FromResult(created);
+    }
+
+    /// <summary>Inserts the pending new rows: a full batch in one statement, fewer one by one.</summary>
+    private void Flush()
+    {
+        var columns = _table.Columns;
+        var width = columns.Count;
+        if (_pending.Count == InsertRows)
+        {
+            for (var r = 0; r < InsertRows; r++)
+            for (var c = 0; c < width; c++)
+                _insertManyParameters[r * width + c].Value = columns[c].Read(_pending[r]) ?? DBNull.Value;
+            _insertMany.ExecuteNonQuery();
+        }
+        else
+        {
+            foreach (var row in _pending)
+            {
+                for (var i = 0; i < _insertParameters.Length; i++)
+                    _insertParameters[i].Value = columns[i].Read(row) ?? DBNull.Value;
+                _insert.ExecuteNonQuery();
+            }
+        }
+        _pending.Clear();
+    }
+
+    /// <summary>The stored records among the rows' externalIds, in one statement.</summary>
+    private void LookUp(IReadOnlyList<TEntity> rows)
+    {
+        _stored.Clear();
+        var externalIds = rows.Select(r => r.ExternalId).OfType<string>().ToList();
+        if (externalIds.Count == 0)
+            return;
+        _lookupTenant.Value = _table.Columns[Index(nameof(TenantOwned.TenantId))].Read(rows[0]) ?? DBNull.Value;
+        _lookupIds.Value = JsonSerializer.Serialize(externalIds);
+        using var reader = _lookup.ExecuteReader();
+        while (reader.Read())
+            _stored[reader.GetString(0)] = new Stored(reader.GetGuid(1), DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc),
+                DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc), reader.GetInt32(4));
     }
 
     public async Task RefreshStatisticsAsync(KpiDbContext db, CancellationToken ct)
@@ -66,22 +160,37 @@ internal sealed class SqliteBulkUpsert<TEntity> : IBulkUpsert<TEntity> where TEn
         await db.Database.ExecuteSqlRawAsync(analyze, ct);
     }
 
-    public ValueTask DisposeAsync() => _command.DisposeAsync();
-
-    private static string Sql(BulkTable<TEntity> table)
+    public async ValueTask DisposeAsync()
     {
-        var data = table.DataColumns.ToList();
-        var changed = string.Join(" OR ", data.Select(c => $"t.{c.Sql} IS NOT excluded.{c.Sql}"));
-        var updatedAt = BulkTable<TEntity>.Quote(nameof(TenantOwned.UpdatedAt));
-        var version = BulkTable<TEntity>.Quote(nameof(TenantOwned.Version));
-        var set = data.Select(c => $"{c.Sql} = excluded.{c.Sql}")
-            .Append($"{updatedAt} = CASE WHEN {changed} THEN excluded.{updatedAt} ELSE t.{updatedAt} END")
-            .Append($"{version} = CASE WHEN {changed} THEN t.{version} + 1 ELSE t.{version} END");
-        var values = string.Join(", ", table.Columns.Select((_, i) => $"@p{i}"));
-        return $"""
-            INSERT INTO {table.Sql} AS t ({table.ColumnList}) VALUES ({values})
-            ON CONFLICT ({table.ConflictKey}) DO UPDATE SET {string.Join(", ", set)}
-            RETURNING {BulkTable<TEntity>.Quote(nameof(TenantOwned.Id))}, {BulkTable<TEntity>.Quote(nameof(TenantOwned.CreatedAt))}, {updatedAt}, {version}
-            """;
+        await _insert.DisposeAsync();
+        await _insertMany.DisposeAsync();
+        await _update.DisposeAsync();
+        await _lookup.DisposeAsync();
+    }
+
+    private int Index(string property)
+    {
+        var quoted = Q(property);
+        for (var i = 0; i < _table.Columns.Count; i++)
+            if (_table.Columns[i].Sql == quoted)
+                return i;
+        throw new InvalidOperationException($"{_table.Name} has no column {property}.");
+    }
+
+    private static string Q(string identifier) => BulkTable<TEntity>.Quote(identifier);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static SqliteParameter Parameter(SqliteCommand command, BulkColumn<TEntity> column, string name)
+    {
+        var parameter = (SqliteParameter)column.Mapping.CreateParameter(command, name, null, column.IsNullable);
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 }

@@ -270,7 +270,61 @@ public sealed class ChurnModelWorkerTests
             base.ConfigureWebHost(builder);
             builder.UseSetting("ChurnRisk:Enabled", "true");
             builder.UseSetting("ChurnRisk:PollInterval", "00:00:00.500");
+            builder.UseSetting("ChurnRisk:MinRetrainInterval", "00:00:01");
         }
+    }
+
+    /// <summary>A host that trains on a sample of 10 clients and waits a long time before retraining.</summary>
+    private sealed class SampledFactory : ApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("ChurnRisk:Enabled", "true");
+            builder.UseSetting("ChurnRisk:PollInterval", "00:00:00.500");
+            builder.UseSetting("ChurnRisk:MaxTrainingClients", "10");
+            builder.UseSetting("ChurnRisk:MinRetrainInterval", "01:00:00");
+        }
+    }
+
+    [Fact]
+    public async Task A_tenant_above_the_training_limit_is_trained_on_a_sample_and_new_data_waits_for_the_retrain_interval()
+    {
+        using var factory = new SampledFactory();
+        using var tenant = await factory.CreateTenantAsync();
+        await ChurnSeed.SeedAsync(factory, tenant, ChurnDataGenerator.Generate(clients: 30));
+        // The first training may stand on part of the seed (a tenant without a model is trained at once); any model will do.
+        JsonNode model = null!;
+        for (var i = 0; i < 240 && model?["dataVersion"] is null; i++)
+        {
+            await Task.Delay(250);
+            model = await tenant.Http.GetAsync("/v1/churn-risk/model").Expect(HttpStatusCode.OK);
+        }
+        var first = model["dataVersion"]!.GetValue<long>();
+        Assert.NotNull(model["method"]);
+
+        await tenant.Http.PostJson("/v1/clients", new { name = "New", acquiredOn = "2025-01-01" }).Expect(HttpStatusCode.Created);
+        // Several polls later the model still stands on the first data: the retrain waits for MinRetrainInterval.
+        await Task.Delay(2_500);
+        model = await tenant.Http.GetAsync("/v1/churn-risk/model").Expect(HttpStatusCode.OK);
+        Assert.Equal(first, model["dataVersion"]!.GetValue<long>());
+        Assert.True(model["currentDataVersion"]!.GetValue<long>() > first);
+    }
+
+    [Fact]
+    public void The_training_sample_is_the_same_whatever_the_order_of_the_ids_and_is_a_subset_of_the_requested_size()
+    {
+        var ids = Enumerable.Range(0, 1_000).Select(_ => Guid.CreateVersion7()).ToList();
+        var sample = ChurnModelWorker.TrainingSample(ids, 100);
+        var again = ChurnModelWorker.TrainingSample(ids.AsEnumerable().Reverse().ToList(), 100);
+        Assert.Equal(100, sample.Count);
+        Assert.Equal(100, sample.Distinct().Count());
+        Assert.Equal(sample.OrderBy(g => g), again.OrderBy(g => g));
+        Assert.All(sample, id => Assert.Contains(id, ids));
+        // Not simply the oldest or newest ids (version-7 ids are time-ordered): the sample spreads over the whole list.
+        var positions = sample.Select(id => ids.IndexOf(id)).ToList();
+        Assert.True(positions.Min() < 200 && positions.Max() > 800, $"sample spans {positions.Min()}..{positions.Max()}");
+        Assert.Equal(ids.Count, ChurnModelWorker.TrainingSample(ids, 5_000).Count);
     }
 
     [Fact]

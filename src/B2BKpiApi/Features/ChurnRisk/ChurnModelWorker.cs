@@ -22,6 +22,18 @@ public sealed class ChurnRiskOptions
 
     /// <summary>A model older than this many days is retrained even without new data, so that its cut-offs follow the calendar.</summary>
     public int RetrainAfterDays { get; set; } = 7;
+
+    /// <summary>
+    /// A model trained less than this long ago waits before it is retrained for new data: a tenant importing file after
+    /// file is trained once its writes slow down, not once per file (a tenant without a model is trained at once).
+    /// </summary>
+    public TimeSpan MinRetrainInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Training reads at most this many clients' histories: above it, a fixed pseudo-random sample of the tenant's clients
+    /// (the same clients every time, chosen by a hash of their ids), so that memory and time stay bounded on a large tenant.
+    /// </summary>
+    public int MaxTrainingClients { get; set; } = 20_000;
 }
 
 /// <summary>
@@ -66,6 +78,7 @@ public sealed partial class ChurnModelWorker(
         List<Guid> due;
         var now = KpiDbContext.Now(clock);
         var stale = now.AddDays(-options.Value.RetrainAfterDays);
+        var settled = now - options.Value.MinRetrainInterval;
         using (var scope = scopes.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
@@ -73,7 +86,8 @@ public sealed partial class ChurnModelWorker(
                          join m in db.ChurnModels.IgnoreQueryFilters() on t.Id equals m.TenantId into models
                          from m in models.DefaultIfEmpty()
                          where m == null
-                               || ((m.DataVersion == null || m.DataVersion != t.DataVersion || m.TrainedAt < stale)
+                               || ((m.DataVersion == null || m.TrainedAt == null || m.TrainedAt < stale
+                                    || (m.DataVersion != t.DataVersion && m.TrainedAt < settled))
                                    && (m.ClaimedUntil == null || m.ClaimedUntil < now))
                          orderby t.Id
                          select t.Id).ToListAsync(ct);
@@ -125,7 +139,7 @@ public sealed partial class ChurnModelWorker(
         {
             scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(owner.Id, owner.Currency, owner.Industry, owner.DataVersion);
             var service = scope.ServiceProvider.GetRequiredService<ChurnRiskService>();
-            var histories = await service.HistoriesAsync(null, null, activeOnly: false, ct);
+            var histories = await TrainingHistoriesAsync(db, service, ct);
             var asOf = ChurnTrainer.TrainingDay(histories, DateOnly.FromDateTime(now));
             var started = clock.GetTimestamp();
             var trained = ChurnTrainer.Train(histories, asOf);
@@ -165,11 +179,49 @@ public sealed partial class ChurnModelWorker(
         }
     }
 
+    /// <summary>Every client's history, or above <see cref="ChurnRiskOptions.MaxTrainingClients"/> those of a fixed sample.</summary>
+    private async Task<IReadOnlyList<ClientHistory>> TrainingHistoriesAsync(KpiDbContext db, ChurnRiskService service, CancellationToken ct)
+    {
+        var max = Math.Max(1, options.Value.MaxTrainingClients);
+        var ids = await db.Clients.AsNoTracking().Select(c => c.Id).ToListAsync(ct);
+        if (ids.Count <= max)
+            return await service.HistoriesAsync(null, null, activeOnly: false, ct);
+        var sample = TrainingSample(ids, max);
+        LogSampled(logger, sample.Count, ids.Count);
+        var histories = new List<ClientHistory>(sample.Count);
+        // In slices, so that no statement carries tens of thousands of ids.
+        foreach (var slice in sample.Chunk(2_000))
+            histories.AddRange(await service.HistoriesOfAsync(slice, ct));
+        return histories;
+    }
+
+    /// <summary>
+    /// The <paramref name="max"/> clients whose ids hash lowest (SHA-256 of the id's bytes): pseudo-random, independent of
+    /// when a client was created, and the same set on every instance and every run.
+    /// </summary>
+    internal static IReadOnlyList<Guid> TrainingSample(IReadOnlyList<Guid> ids, int max)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Span<byte> hash = stackalloc byte[32];
+        var keyed = new (ulong Key, Guid Id)[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            ids[i].TryWriteBytes(bytes);
+            System.Security.Cryptography.SHA256.HashData(bytes, hash);
+            keyed[i] = (System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(hash), ids[i]);
+        }
+        Array.Sort(keyed, (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Id.CompareTo(b.Id));
+        return keyed.Take(max).Select(k => k.Id).ToList();
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Churn model of tenant {TenantId} trained: {Method}, {Clients} clients, {ChurnEvents} churn events, {Milliseconds} ms")]
     private static partial void LogTrained(ILogger logger, Guid tenantId, string method, int clients, int churnEvents, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Training the churn model of tenant {TenantId} failed ({ExceptionType}: {ExceptionMessage}); it is tried again later")]
     private static partial void LogTrainingFailed(ILogger logger, Guid tenantId, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Churn training reads a fixed sample of {Sampled} of the tenant's {Clients} clients (ChurnRisk:MaxTrainingClients)")]
+    private static partial void LogSampled(ILogger logger, int sampled, int clients);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Looking for churn models to train failed ({ExceptionType}: {ExceptionMessage}); trying again at the next poll")]
     private static partial void LogPollFailed(ILogger logger, string exceptionType, string exceptionMessage);

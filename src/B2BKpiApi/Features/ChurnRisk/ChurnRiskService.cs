@@ -94,6 +94,18 @@ public sealed class ChurnRiskService(KpiDbContext db)
         return ClientHistory.Group(clientRows, contractRows, answerRows);
     }
 
+    /// <summary>The whole histories (for training) of the given clients of the tenant.</summary>
+    public async Task<IReadOnlyList<ClientHistory>> HistoriesOfAsync(IReadOnlyCollection<Guid> clientIds, CancellationToken ct)
+    {
+        var clientRows = await db.Clients.AsNoTracking().Where(c => clientIds.Contains(c.Id))
+            .Select(c => new ChurnClient(c.Id, c.Name, c.AcquiredOn, c.ChurnedOn)).ToListAsync(ct);
+        var contractRows = await db.Contracts.AsNoTracking().Where(c => clientIds.Contains(c.ClientId))
+            .Select(c => new ChurnContract(c.ClientId, c.SignedOn, c.StartsOn, c.EndsOn, c.ValueMinor)).ToListAsync(ct);
+        var answerRows = await db.Surveys.AsNoTracking().Where(s => s.ClientId != null && clientIds.Contains(s.ClientId.Value))
+            .Select(s => new ChurnAnswer(s.ClientId!.Value, s.Kind, s.Score, s.RespondedOn, s.RespondentRole)).ToListAsync(ct);
+        return ClientHistory.Group(clientRows, contractRows, answerRows);
+    }
+
     /// <summary>A client's result on asOf with the given scorer.</summary>
     public static ChurnRiskResponse Result(ClientHistory history, DateOnly asOf, ChurnScorer scorer)
     {
