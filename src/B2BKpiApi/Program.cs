@@ -50,6 +50,7 @@ builder.Services.AddExceptionHandler<B2BKpiApi.Csv.CsvFormatProblems>();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<TenantContext>();
+builder.Services.AddScoped<IdempotencyClaim>(); // the request's Idempotency-Key claim, marked executed by its write
 builder.Services.AddTenantKeyCache();
 builder.Services.AddKpiDatabase(builder.Configuration);
 builder.Services.AddKpiReadReplica(builder.Configuration); // ConnectionStrings:Replica: KPI and list reads from a hot standby

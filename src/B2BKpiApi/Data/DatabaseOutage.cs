@@ -40,7 +40,8 @@ public sealed partial class DatabaseOutage(IProblemDetailsService problems, ILog
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
                 Title = "Service Unavailable",
-                Detail = $"The database is unavailable for the moment; nothing of this request was stored. Retry after {RetryAfterSeconds} seconds.",
+                Detail = $"The database is unavailable for the moment. Retry after {RetryAfterSeconds} seconds; a write retried with the same " +
+                         "Idempotency-Key is never applied twice.",
             },
         });
     }

@@ -110,4 +110,9 @@ public sealed class IdempotencyRecord
     public byte[]? Body { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
+    /// <summary>
+    /// Set by the request's own write, in the write's transaction (see <c>KpiDbContext</c>): once it is set, the
+    /// request's effect is stored, so the key is never run again, even when its answer could not be kept.
+    /// </summary>
+    public DateTime? ExecutedAt { get; set; }
 }

@@ -5,7 +5,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace B2BKpiApi.Data;
 
-public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantContext tenant, TimeProvider clock)
+public sealed class KpiDbContext(
+    DbContextOptions<KpiDbContext> options, TenantContext tenant, TimeProvider clock,
+    B2BKpiApi.Idempotency.IdempotencyClaim? idempotency = null)
     : DbContext(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -228,17 +230,20 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        if (!StampTenantOwned())
+        var stamped = StampTenantOwned();
+        var marks = MarksIdempotentExecution();
+        if (!stamped && !marks)
             return base.SaveChanges(acceptAllChangesOnSuccess);
         if (Database.CurrentTransaction is not null)
         {
-            TouchTenantData();
+            if (stamped) TouchTenantData(); else MarkIdempotentExecution();
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
-        var written = Database.CreateExecutionStrategy().Execute(this, static db =>
+        var written = Database.CreateExecutionStrategy().Execute((this, stamped), static state =>
         {
+            var (db, stamped) = state;
             using var transaction = db.Database.BeginTransaction();
-            db.TouchTenantData();
+            if (stamped) db.TouchTenantData(); else db.MarkIdempotentExecution();
             var count = db.SaveChangesWithoutTouch(acceptAllChangesOnSuccess: false);
             transaction.Commit();
             return count;
@@ -250,19 +255,22 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        if (!StampTenantOwned())
+        var stamped = StampTenantOwned();
+        var marks = MarksIdempotentExecution();
+        if (!stamped && !marks)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (Database.CurrentTransaction is not null)
         {
-            await TouchTenantDataAsync(cancellationToken);
+            if (stamped) await TouchTenantDataAsync(cancellationToken); else await MarkIdempotentExecutionAsync(cancellationToken);
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
-        // Our own transaction, so that the bump and the write commit together; changes are accepted
-        // only after the commit, so a retried or failed commit leaves the tracker as it was.
-        var written = await Database.CreateExecutionStrategy().ExecuteAsync(this, static async (db, ct) =>
+        // Our own transaction, so that the bump (and the idempotency mark) and the write commit together; changes
+        // are accepted only after the commit, so a retried or failed commit leaves the tracker as it was.
+        var written = await Database.CreateExecutionStrategy().ExecuteAsync((this, stamped), static async (state, ct) =>
         {
+            var (db, stamped) = state;
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            await db.TouchTenantDataAsync(ct);
+            if (stamped) await db.TouchTenantDataAsync(ct); else await db.MarkIdempotentExecutionAsync(ct);
             var count = await db.SaveChangesWithoutTouchAsync(acceptAllChangesOnSuccess: false, ct);
             await transaction.CommitAsync(ct);
             return count;
@@ -303,6 +311,7 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
         EnsureTouched(updated);
         _touchedIn = transaction;
         _changedTenant = tenantId;
+        await MarkIdempotentExecutionAsync(ct);
     }
 
     private void TouchTenantData()
@@ -316,6 +325,34 @@ public sealed class KpiDbContext(DbContextOptions<KpiDbContext> options, TenantC
         EnsureTouched(updated);
         _touchedIn = transaction;
         _changedTenant = tenantId;
+        MarkIdempotentExecution();
+    }
+
+    /// <summary>
+    /// True when this save must record, in its own transaction, that the request holding an Idempotency-Key
+    /// changed something: the request's claim is then marked executed together with the write, so a retry never
+    /// runs it twice, even when the request's answer could not be kept (the database went away right after the
+    /// commit). Contexts outside a request with a claim (workers, the idempotency store itself) never mark.
+    /// </summary>
+    private bool MarksIdempotentExecution() => idempotency?.Id is not null && ChangeTracker.HasChanges();
+
+    /// <summary>Marks the request's idempotency claim executed, in the current transaction (a no-op without a claim).</summary>
+    public async Task MarkIdempotentExecutionAsync(CancellationToken ct)
+    {
+        if (idempotency?.Id is not { } claimId)
+            return;
+        var now = Now(clock);
+        await IdempotencyRecords.Where(r => r.Id == claimId && r.ExecutedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ExecutedAt, now), ct);
+    }
+
+    private void MarkIdempotentExecution()
+    {
+        if (idempotency?.Id is not { } claimId)
+            return;
+        var now = Now(clock);
+        IdempotencyRecords.Where(r => r.Id == claimId && r.ExecutedAt == null)
+            .ExecuteUpdate(s => s.SetProperty(r => r.ExecutedAt, now));
     }
 
     // The tenant whose data version this context raised in its current transaction: announced to every

@@ -13,6 +13,13 @@ namespace B2BKpiApi.Idempotency;
 /// running is a 409. A request that fails (4xx or 5xx) keeps nothing, so a corrected retry runs.
 /// Keys are per tenant (the operator has its own space). The unique (scope, key) row is the lock:
 /// of two concurrent requests with one key, exactly one runs.
+/// <para>
+/// Faults: the request's write marks its claim executed in the write's own transaction (KpiDbContext), so
+/// "stored" and "may run again" can never both be true. Keeping the answer after the commit is retried for
+/// a while when the database is away (a primary restarting); a claim whose request died is taken over after
+/// the lease only when it had stored nothing, and otherwise answers 409 saying the effect is stored but its
+/// answer was lost.
+/// </para>
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -25,7 +32,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     private static readonly TimeSpan Abandoned = B2BKpiApi.Idempotency.IdempotencyGuards.Lease;
 
     public async Task InvokeAsync(HttpContext context, IServiceScopeFactory scopes, TenantContext tenant, TimeProvider clock,
-        IProblemDetailsService problems)
+        IProblemDetailsService problems, ILogger<IdempotencyMiddleware> logger)
     {
         var endpoint = context.GetEndpoint();
         var guarded = endpoint?.Metadata.GetMetadata<TenantKeyRequired>() is not null
@@ -58,10 +65,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var (claimed, existing) = await Claim(db, scope, key, hash, clock, context.RequestAborted);
         if (claimed is null)
         {
-            await Answer(context, problems, existing!, hash);
+            await Answer(context, problems, existing!, hash, clock);
             return;
         }
 
+        // The request's own writes mark the claim executed in their transactions (KpiDbContext).
+        context.RequestServices.GetRequiredService<IdempotencyClaim>().Id = claimed.Id;
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -72,7 +81,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         catch
         {
-            await db.IdempotencyRecords.Where(r => r.Id == claimed.Id).ExecuteDeleteAsync(CancellationToken.None);
+            // The request failed (most often: the database went away). Its claim is released so that the retry runs,
+            // unless its write committed first (the commit's answer was lost): then the claim is marked as ended, so
+            // that a retry hears at once that the records were changed rather than waiting out the lease. The database
+            // may be down right now, so this is retried in the background (bounded well inside the lease) instead of
+            // holding the error answer back.
+            _ = B2BKpiApi.Idempotency.IdempotencyGuards.PersistInBackground(scopes, logger, async db =>
+            {
+                var released = await Release(db, claimed.Id, CancellationToken.None);
+                if (released == 0)
+                {
+                    var ended = KpiDbContext.Now(clock) - Abandoned - TimeSpan.FromSeconds(1);
+                    await db.IdempotencyRecords.Where(r => r.Id == claimed.Id && r.StatusCode == null && r.ExecutedAt != null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.CreatedAt, ended), CancellationToken.None);
+                }
+                return released;
+            });
             throw;
         }
         finally
@@ -81,23 +105,38 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
 
         var body = buffer.ToArray();
-        if (context.Response.StatusCode is >= 200 and < 300)
+        var keep = true;
+        if (context.Response.StatusCode is not (>= 200 and < 300))
+        {
+            // A refused request keeps nothing, so a corrected retry runs; one that wrote something before it was
+            // refused (0 released) is kept like a success, so that it is never run twice. Gave up (null): the
+            // claim lapses after the lease, or answers that its effect is stored.
+            keep = await B2BKpiApi.Idempotency.IdempotencyGuards.PersistAsync(db, logger,
+                d => Release(d, claimed.Id, CancellationToken.None)) is 0;
+        }
+        if (keep)
         {
             var kept = body.Length <= B2BKpiApi.Idempotency.IdempotencyGuards.MaxStoredResponseBytes(context);
             var contentType = kept ? context.Response.ContentType : B2BKpiApi.Idempotency.IdempotencyGuards.NotKeptContentType;
             var location = context.Response.Headers.Location.ToString();
-            await db.IdempotencyRecords.Where(r => r.Id == claimed.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.StatusCode, context.Response.StatusCode)
-                .SetProperty(r => r.ContentType, contentType)
-                .SetProperty(r => r.Location, location.Length == 0 ? null : location)
-                .SetProperty(r => r.Body, kept ? body : null), CancellationToken.None);
-        }
-        else
-        {
-            await db.IdempotencyRecords.Where(r => r.Id == claimed.Id).ExecuteDeleteAsync(CancellationToken.None);
+            var status = context.Response.StatusCode;
+            // The write is stored: the answer must be kept too, or a retry would wait for the lease and then be
+            // told only that the key was used. The database may be restarting right now: keep trying for a while
+            // (the client waits for its answer meanwhile); if it stays away, the answer still goes out, and the
+            // claim's executed mark keeps the key from running again.
+            await B2BKpiApi.Idempotency.IdempotencyGuards.PersistAsync(db, logger, d => d.IdempotencyRecords
+                .Where(r => r.Id == claimed.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.StatusCode, status)
+                    .SetProperty(r => r.ContentType, contentType)
+                    .SetProperty(r => r.Location, location.Length == 0 ? null : location)
+                    .SetProperty(r => r.Body, kept ? body : null), CancellationToken.None));
         }
         await original.WriteAsync(body, context.RequestAborted);
     }
+
+    /// <summary>Deletes a claim whose request stored nothing; 0 when its write committed (or the row is gone).</summary>
+    private static Task<int> Release(KpiDbContext db, Guid claimId, CancellationToken ct) =>
+        db.IdempotencyRecords.Where(r => r.Id == claimId && r.StatusCode == null && r.ExecutedAt == null).ExecuteDeleteAsync(ct);
 
     private static async Task<(IdempotencyRecord? Claimed, IdempotencyRecord? Existing)> Claim(
         KpiDbContext db, Guid scope, string key, byte[] hash, TimeProvider clock, CancellationToken ct)
@@ -127,18 +166,21 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 
             var expired = existing.ExpiresAt <= now;
             var abandoned = existing.StatusCode is null && existing.CreatedAt <= now - Abandoned;
-            if (!expired && !abandoned)
+            // A request that stored its write but not its answer is never run again, however old its claim.
+            if (!expired && (!abandoned || existing.ExecutedAt is not null))
                 return (null, existing);
 
             // Take the stale row over; the CreatedAt check makes two takers race for it safely.
             var taken = await db.IdempotencyRecords
-                .Where(r => r.Id == existing.Id && r.CreatedAt == existing.CreatedAt)
+                .Where(r => r.Id == existing.Id && r.CreatedAt == existing.CreatedAt && r.StatusCode == existing.StatusCode
+                            && r.ExecutedAt == existing.ExecutedAt)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.RequestHash, hash)
                     .SetProperty(r => r.StatusCode, (int?)null)
                     .SetProperty(r => r.ContentType, (string?)null)
                     .SetProperty(r => r.Location, (string?)null)
                     .SetProperty(r => r.Body, (byte[]?)null)
+                    .SetProperty(r => r.ExecutedAt, (DateTime?)null)
                     .SetProperty(r => r.CreatedAt, now)
                     .SetProperty(r => r.ExpiresAt, now + Retention), ct);
             if (taken == 1)
@@ -147,7 +189,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         throw new InvalidOperationException("Could not claim an idempotency key after three attempts.");
     }
 
-    private static async Task Answer(HttpContext context, IProblemDetailsService problems, IdempotencyRecord existing, byte[] hash)
+    private static async Task Answer(HttpContext context, IProblemDetailsService problems, IdempotencyRecord existing, byte[] hash, TimeProvider clock)
     {
         if (!CryptographicOperations.FixedTimeEquals(existing.RequestHash, hash))
         {
@@ -158,6 +200,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         if (existing.StatusCode is not { } status)
         {
+            if (existing.ExecutedAt is not null && existing.CreatedAt <= KpiDbContext.Now(clock) - Abandoned)
+            {
+                // Its write committed, then the request died before its answer was kept (the database or the instance
+                // went away): the effect is stored and is not repeated, but there is no answer to replay.
+                await Refuse(context, problems, StatusCodes.Status409Conflict, "Conflict",
+                    B2BKpiApi.Idempotency.IdempotencyGuards.AnswerLostDetail);
+                return;
+            }
             await Refuse(context, problems, StatusCodes.Status409Conflict, "Request in progress",
                 $"A request with this {Header} is still being processed; retry in a moment to get its result.");
             return;

@@ -7,7 +7,7 @@ namespace B2BKpiApi.Idempotency;
 /// The hardening of <c>IdempotencyMiddleware</c>: which keys are accepted, how a claim proves its request
 /// is alive, and how large an answer is kept for replay.
 /// </summary>
-public static class IdempotencyGuards
+public static partial class IdempotencyGuards
 {
     /// <summary>
     /// A running request renews its claim this often. A claim not renewed for <see cref="Lease"/> belongs
@@ -40,6 +40,64 @@ public static class IdempotencyGuards
     public static string NotKeptDetail(int status) =>
         $"A request with this Idempotency-Key already succeeded (status {status}), but its answer was too large to keep for replay (or held a secret), " +
         "so it is not repeated and nothing was changed now. Read the records with GET, or use a new key for a new request.";
+
+    /// <summary>
+    /// How long the bookkeeping after a request (keeping its answer, releasing its claim) keeps trying while the database
+    /// is unreachable, such as during a primary's restart. Well inside <see cref="Lease"/> less one <see cref="Heartbeat"/>,
+    /// so a background release can never delete a claim that a retry has taken over meanwhile.
+    /// </summary>
+    public static readonly TimeSpan PersistBudget = TimeSpan.FromSeconds(20);
+
+    public const string AnswerLostDetail =
+        "A request with this Idempotency-Key already changed the records, but the service lost its answer before it could be kept " +
+        "(the database or the server went away at that moment), so it is not repeated and nothing was changed now. " +
+        "Read the records with GET, or use a new key for a new request.";
+
+    /// <summary>
+    /// Runs one bookkeeping statement, retrying it with backoff for up to <see cref="PersistBudget"/> while the database is
+    /// unavailable (<see cref="DatabaseOutage.Cause"/>). Answers the statement's row count, or null when it gave up.
+    /// </summary>
+    public static async Task<int?> PersistAsync(KpiDbContext db, ILogger logger, Func<KpiDbContext, Task<int>> statement)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await statement(db);
+            }
+            catch (Exception e) when (DatabaseOutage.Cause(e) is not null)
+            {
+                if (TimeProvider.System.GetElapsedTime(started) + delay > PersistBudget)
+                {
+                    LogGaveUp(logger, attempt, e.GetType().Name, DatabaseOutage.Cause(e)!.Message);
+                    return null;
+                }
+                await Task.Delay(delay);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    /// <summary><see cref="PersistAsync"/> in the background, in a scope of its own: for a request that is failing anyway.</summary>
+    public static Task PersistInBackground(IServiceScopeFactory scopes, ILogger logger, Func<KpiDbContext, Task<int>> statement) =>
+        Task.Run(async () =>
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await PersistAsync(scope.ServiceProvider.GetRequiredService<KpiDbContext>(), logger, statement);
+            }
+            catch (Exception e)
+            {
+                LogGaveUp(logger, 1, e.GetType().Name, e.Message);
+            }
+        });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message =
+        "Keeping an Idempotency-Key's outcome failed after {Attempts} attempts ({ExceptionType}: {ExceptionMessage}); a retry with the key is answered from its claim")]
+    private static partial void LogGaveUp(ILogger logger, int attempts, string exceptionType, string exceptionMessage);
 
     /// <summary>Renews the claim until disposed, so that a live request's claim is never taken for a dead one.</summary>
     public static IAsyncDisposable KeepAlive(IServiceScopeFactory scopes, Guid claimId, TimeProvider clock) =>
@@ -91,3 +149,12 @@ public static class IdempotencyGuards
 /// replay; the Idempotency-Key still guards against a second execution.
 /// </summary>
 public sealed class AnswerHoldsSecret;
+
+/// <summary>
+/// The Idempotency-Key claim of the current request (scoped), set by <c>IdempotencyMiddleware</c> once the key is claimed:
+/// <c>KpiDbContext</c> marks it executed in the transaction of every write the request makes.
+/// </summary>
+public sealed class IdempotencyClaim
+{
+    public Guid? Id { get; set; }
+}
