@@ -49,22 +49,27 @@ public sealed class ListWebhookDeliveries(KpiDbContext db)
         var rows = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == id);
         if (query.After is { } after)
             rows = rows.Where(d => d.Id < after);
+        // One statement for the deliveries and their attempts: the worker writes a delivery's attempt and its last error in
+        // one transaction, and two separate reads could fall either side of it (an attempt listed, the last error not yet).
         var page = await rows.OrderByDescending(d => d.Id).Take(query.PageSize + 1)
-            .Join(db.WebhookMessages, d => d.MessageId, m => m.Id, (d, m) => new { Delivery = d, m.EventType })
+            .Join(db.WebhookMessages, d => d.MessageId, m => m.Id, (d, m) => new
+            {
+                Delivery = d,
+                m.EventType,
+                Attempts = db.WebhookAttempts.Where(a => a.DeliveryId == d.Id)
+                    .OrderByDescending(a => a.StartedAt).ThenByDescending(a => a.Id)
+                    .Select(a => new Attempt(a.StartedAt, a.DurationMs, a.ResponseStatus, a.Error)).ToList(),
+            })
             .ToListAsync(ct);
         page = page.OrderByDescending(r => r.Delivery.Id).ToList();
         var hasMore = page.Count > query.PageSize;
         if (hasMore)
             page.RemoveAt(page.Count - 1);
-        var ids = page.Select(r => r.Delivery.Id).ToList();
-        var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
-            .ToLookup(a => a.DeliveryId);
         var items = page.Select(r => new Delivery(
             r.Delivery.Id, WebhookOutbox.WebhookId(r.Delivery.MessageId), r.EventType, r.Delivery.Status, r.Delivery.Attempts,
             r.Delivery.Status == WebhookDeliveryWorker.Pending ? r.Delivery.NextAttemptAt : null,
             r.Delivery.LastResponseStatus, r.Delivery.LastError, r.Delivery.CreatedAt, r.Delivery.CompletedAt,
-            attempts[r.Delivery.Id].OrderByDescending(a => a.StartedAt).ThenByDescending(a => a.Id)
-                .Select(a => new Attempt(a.StartedAt, a.DurationMs, a.ResponseStatus, a.Error)).ToList())).ToList();
+            r.Attempts)).ToList();
         return TypedResults.Ok(new Page<Delivery>(items, hasMore ? Cursors.Encode(page[^1].Delivery.Id) : null));
     }
 }
