@@ -98,6 +98,72 @@ public sealed class SqlFactsMatchReferenceTests(ApiFactory factory) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// L counts a period's churned clients acquired by its start. The query groups only lives shorter than the longest
+    /// period by acquisition day (the rest by churn day), so lives on both sides of that length, churns on the day of
+    /// acquisition and acquisitions on a period's start day are checked against the reference, in months and years at once.
+    /// </summary>
+    [Fact]
+    public async Task Churns_near_a_period_start_and_lives_around_the_longest_period_match_the_reference()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        (string Acquired, string? Churned)[] lives =
+        [
+            ("2025-03-31", "2025-04-10"), // acquired on April's start day: in April's L
+            ("2025-04-01", "2025-04-10"), // acquired inside April: not in its L
+            ("2025-04-05", "2025-04-05"), // churned the day it was acquired
+            ("2024-04-10", "2025-04-09"), // 364 days: shorter than the year 2025 (365), in its L and in April's
+            ("2025-01-01", "2025-12-31"), // 364 days inside 2025: not in the year's L, in December's
+            ("2024-01-01", "2025-01-01"), // 366 days: longer than any period here
+            ("2023-12-31", "2024-12-31"), // 366 days, churned on the last day of 2024 (leap year)
+            ("2024-12-31", null),
+            ("2025-06-15", null),
+        ];
+        var bodies = new JsonArray();
+        var drafts = new List<(DateOnly Acquired, DateOnly? Churned)>();
+        for (var i = 0; i < lives.Length; i++)
+        {
+            bodies.Add(new JsonObject
+            {
+                ["externalId"] = $"l{i}", ["name"] = $"Life {i}", ["acquiredOn"] = lives[i].Acquired, ["churnedOn"] = lives[i].Churned,
+            });
+            drafts.Add((DateOnly.Parse(lives[i].Acquired, CultureInfo.InvariantCulture),
+                lives[i].Churned is { } c ? DateOnly.Parse(c, CultureInfo.InvariantCulture) : null));
+        }
+        var created = await tenant.Http.PostJson("/v1/clients/batch", new JsonObject { ["items"] = bodies }).Expect(HttpStatusCode.OK);
+        var clients = created["items"]!.AsArray().Zip(drafts)
+            .Select(x => new ClientRecord(Guid.Parse(x.First!["id"]!.GetValue<string>()), x.Second.Acquired, x.Second.Churned, null, null))
+            .ToList();
+        var records = new TenantRecords(clients, [], [], [], []);
+        var months = new Period(new DateOnly(2024, 1, 1), new DateOnly(2025, 12, 31)).Split(Interval.Month);
+        IReadOnlyList<Period>[] grids =
+        [
+            months,
+            [.. months, new Period(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31)), new Period(new DateOnly(2024, 1, 1), new DateOnly(2024, 12, 31))],
+        ];
+
+        foreach (var periods in grids)
+        {
+            IReadOnlyDictionary<Period, PeriodFacts> all;
+            using (var scope = factory.Services.CreateScope())
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Resolve(tenant.TenantId, "USD", "manufacturing");
+                all = await scope.ServiceProvider.GetRequiredService<FactsQuery>().ComputeAsync(periods, KpiFilter.None, FactNeeds.All, CancellationToken.None);
+            }
+            foreach (var period in periods)
+                Assert.Equal(ReferenceFacts.Compute(records, period).Clients, all[period].Clients);
+            // Worked by hand, so that the reference is not the only judge.
+            var april = all[new Period(new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30))].Clients!;
+            Assert.Equal((2, 2), (april.New, april.Lost));
+            if (periods.Count > months.Count)
+            {
+                var year2025 = all[new Period(new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31))].Clients!;
+                Assert.Equal((3, 2, 2, 7), (year2025.AtStart, year2025.Lost, year2025.AtEnd, year2025.Churned));
+                Assert.Equal(10 + 9 + 0 + 364 + 364 + 366 + 366, year2025.ChurnedLifespanDays);
+            }
+        }
+    }
+
     [Fact]
     public async Task An_industry_filter_gives_the_facts_of_that_industrys_clients_alone()
     {
