@@ -1,10 +1,12 @@
 """Warm-read throughput of a cluster started by scripts/cluster.sh: HAProxy in front of N instances vs one instance
-direct, each next to its own bare-endpoint floor (/health/live) measured in the same run. See bench/cluster-run.sh.
+direct, each next to its own bare-endpoint floor (/health/live) measured in the same run, and HAProxy in front of one
+instance (the others put in maintenance through HAProxy's admin socket) to tell the proxy hop's cost apart from the
+instances sharing the machine's cores. See bench/cluster-run.sh.
 
 usage: python3 bench/cluster_throughput.py CLUSTER_JSON [--reps 3] [--seconds 15] [--connections 32] [--records 10000]
 Prints a Markdown table (min and median of the repetitions) and the machine's core count and load. Exit 1 on an HTTP
 error (a non-2xx answer under load is an error here, never a timing)."""
-import argparse, csv, io, json, os, re, statistics, subprocess, sys, time, urllib.request
+import argparse, csv, io, json, os, re, socket, statistics, subprocess, sys, time, urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
 
@@ -35,7 +37,7 @@ def load_tenant(base, admin, records):
         if resource == "clients":
             by_ext, cursor = {}, None
             while True:
-                page = call(base, "GET", "/v1/clients?limit=500" + (f"&cursor={cursor}" if cursor else ""), key)
+                page = call(base, "GET", "/v1/clients?limit=200" + (f"&cursor={cursor}" if cursor else ""), key)
                 by_ext.update({c["externalId"]: c["id"] for c in page["items"]})
                 cursor = page.get("nextCursor")
                 if not cursor:
@@ -57,6 +59,24 @@ def wrk(url, path, key, seconds, connections):
     return float(rps.group(1)), load0
 
 
+def haproxy(sock_path, command):
+    """One command on HAProxy's admin socket (scripts/cluster.sh starts it with `stats socket DIR/run/haproxy.sock level admin`)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(sock_path)
+        s.sendall(command.encode() + b"\n")
+        out = b""
+        while chunk := s.recv(4096):
+            out += chunk
+    return out.decode()
+
+
+def only_first_instance(sock_path, n, on):
+    """Puts every instance but the first in maintenance (on) or back (off): HAProxy -> 1 instance, the proxy's own cost."""
+    for i in range(2, n + 1):
+        haproxy(sock_path, f"set server instances/api-{i} state {'maint' if on else 'ready'}")
+    time.sleep(1.5)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cluster_json")
@@ -72,7 +92,8 @@ def main():
     for inst in c["instances"]:  # every instance's cache primed, so every measure is warm
         call(inst["url"], "GET", path, key)
     call(lb, "GET", path, key)
-    samples = {k: [] for k in ("lb_bare", "lb_api", "one_bare", "one_api")}
+    sock = os.path.join(os.path.dirname(os.path.abspath(a.cluster_json)), "run", "haproxy.sock")
+    samples = {k: [] for k in ("lb_bare", "lb_api", "one_bare", "one_api", "lb1_bare", "lb1_api")}
     loads = []
     for rep in range(a.reps):
         for name, url, p, k in (("one_bare", direct, "/health/live", None), ("one_api", direct, path, key),
@@ -81,6 +102,16 @@ def main():
             samples[name].append(rate)
             loads.append(load0)
             print(f"rep {rep + 1} {name}: {rate:,.0f} req/s (load {load0:.1f})", file=sys.stderr, flush=True)
+        # The same proxy in front of one instance: what the hop itself costs, apart from the instances sharing the cores.
+        only_first_instance(sock, n, True)
+        try:
+            for name, p, k in (("lb1_bare", "/health/live", None), ("lb1_api", path, key)):
+                rate, load0 = wrk(lb, p, k, a.seconds, a.connections)
+                samples[name].append(rate)
+                loads.append(load0)
+                print(f"rep {rep + 1} {name}: {rate:,.0f} req/s (load {load0:.1f})", file=sys.stderr, flush=True)
+        finally:
+            only_first_instance(sock, n, False)
 
     def mm(xs):
         return f"{min(xs):,.0f} / {statistics.median(xs):,.0f}"
@@ -97,7 +128,14 @@ def main():
     print(f"| HAProxy → {n} instances, `/health/live` | {mm(samples['lb_bare'])} | 1 |")
     print(f"| HAProxy → {n} instances, warm scorecard | {mm(samples['lb_api'])} | "
           f"{min(ratio(samples['lb_api'], samples['lb_bare'])):.2f} / {statistics.median(ratio(samples['lb_api'], samples['lb_bare'])):.2f} |")
+    print(f"| HAProxy → 1 instance (the others in maintenance), `/health/live` | {mm(samples['lb1_bare'])} | 1 |")
+    print(f"| HAProxy → 1 instance, warm scorecard | {mm(samples['lb1_api'])} | "
+          f"{min(ratio(samples['lb1_api'], samples['lb1_bare'])):.2f} / {statistics.median(ratio(samples['lb1_api'], samples['lb1_bare'])):.2f} |")
     agg = ratio(samples["lb_api"], samples["one_api"])
+    hop = ratio(samples["lb1_api"], samples["one_api"])
+    spread = ratio(samples["lb_api"], samples["lb1_api"])
+    print(f"\nThe proxy hop alone (HAProxy → 1 instance ÷ one instance direct, warm scorecard): {min(hop):.2f} / {statistics.median(hop):.2f}; "
+          f"spreading over {n} instances behind the same proxy (HAProxy → {n} ÷ HAProxy → 1): {min(spread):.2f} / {statistics.median(spread):.2f}.")
     print(f"\nAggregate warm scorecard, HAProxy with {n} instances ÷ one instance direct: "
           f"{min(agg):.2f} / {statistics.median(agg):.2f} (min / median, same repetition paired) on {cores} cores.")
 
