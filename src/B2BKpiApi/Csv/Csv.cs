@@ -65,6 +65,9 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json, FluentValidati
 
     private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
 
+    /// <summary>Set once the validator has refused to run synchronously (it has an asynchronous rule).</summary>
+    private bool _asyncOnly;
+
     /// <summary>The columns, in the order of the request's fields.</summary>
     public IReadOnlyList<string> Header { get; } = Columns.Select(c => JsonNaming.Camel(c.Name)).ToArray();
 
@@ -104,7 +107,24 @@ public sealed class CsvRows<TRequest>(IOptions<JsonOptions> json, FluentValidati
     /// </summary>
     public async ValueTask<Dictionary<string, string[]>?> ValidateAsync(TRequest request, Dictionary<string, string[]>? errors, CancellationToken ct)
     {
-        var result = await validator.ValidateAsync(request, ct);
+        // Synchronously while the validator allows it (no rule of ours is asynchronous): FluentValidation's async
+        // pipeline costs a state machine per rule and row (the benchmark's 100k rows: 0.94 s of validation async,
+        // 0.72 s sync). A validator with an asynchronous rule refuses to run synchronously; from then on it runs async.
+        FluentValidation.Results.ValidationResult result;
+        if (!_asyncOnly)
+        {
+            try
+            {
+                result = validator.Validate(request);
+            }
+            catch (FluentValidation.AsyncValidatorInvokedSynchronouslyException)
+            {
+                _asyncOnly = true;
+                result = await validator.ValidateAsync(request, ct);
+            }
+        }
+        else
+            result = await validator.ValidateAsync(request, ct);
         if (result.IsValid)
             return errors;
         errors ??= new Dictionary<string, string[]>(StringComparer.Ordinal);

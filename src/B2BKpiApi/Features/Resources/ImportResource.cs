@@ -74,6 +74,7 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var foundClients = new HashSet<Guid>(); // the clients this import's rows name that exist: each looked up once, not per chunk
         var chunk = new List<(long Line, TRequest Item)>(ImportChunk);
         int count = 0, created = 0, updated = 0;
         var lostRace = false;
@@ -82,7 +83,7 @@ public abstract class ImportResource<TEntity, TRequest, TResponse>(
         async Task Flush()
         {
             var items = chunk.Select(c => c.Item).ToList();
-            foreach (var index in await ResourceChecks.MissingClients(db, items, ct))
+            foreach (var index in await ResourceChecks.MissingClients(db, items, ct, foundClients))
                 Fail($"rows[{chunk[index].Line}].clientId", [ResourceChecks.NoSuchClient]);
             if (errorCount == 0)
             {

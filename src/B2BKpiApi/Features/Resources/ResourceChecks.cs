@@ -17,14 +17,21 @@ public static class ResourceChecks
             ? Problems.Invalid("clientId", NoSuchClient)
             : null;
 
-    /// <summary>The positions of the items that name a client the tenant does not have.</summary>
-    public static async Task<List<int>> MissingClients<TEntity>(KpiDbContext db, IReadOnlyList<IResourceRequest<TEntity>> items, CancellationToken ct)
+    /// <summary>
+    /// The positions of the items that name a client the tenant does not have. <paramref name="found"/>, when given,
+    /// holds clients an earlier check of the same transaction found, which are not looked up again, and receives
+    /// the ones found now: a streamed import checks chunk after chunk, and once its records reference a client
+    /// that client cannot be deleted before the import commits (SQLite: the import holds the write lock;
+    /// PostgreSQL: the inserted rows' foreign keys lock it).
+    /// </summary>
+    public static async Task<List<int>> MissingClients<TEntity>(KpiDbContext db, IReadOnlyList<IResourceRequest<TEntity>> items,
+        CancellationToken ct, HashSet<Guid>? found = null)
     {
-        var clientIds = items.Select(r => r.ReferencedClientId).OfType<Guid>().Distinct().ToList();
-        if (clientIds.Count == 0)
-            return [];
-        var known = (await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
-        return Enumerable.Range(0, items.Count).Where(i => items[i].ReferencedClientId is { } id && !known.Contains(id)).ToList();
+        found ??= [];
+        var clientIds = items.Select(r => r.ReferencedClientId).OfType<Guid>().Where(id => !found.Contains(id)).Distinct().ToList();
+        if (clientIds.Count > 0)
+            found.UnionWith(await db.Clients.Where(c => clientIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct));
+        return Enumerable.Range(0, items.Count).Where(i => items[i].ReferencedClientId is { } id && !found.Contains(id)).ToList();
     }
 
     public static ProblemHttpResult ExternalIdTaken(string? externalId) =>
