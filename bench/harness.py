@@ -856,6 +856,8 @@ def main():
         if os.path.exists(log):
             print("last lines of the server log:")
             print("".join(open(log).readlines()[-30:]))
+    elif a.keep:
+        print(f"kept: {db.server_env()} (work directory {a.workdir})")
     else:
         shutil.rmtree(a.workdir, ignore_errors=True)
     sys.exit(1 if run.errors else 0)

@@ -123,7 +123,7 @@ namespace B2BKpiApi.Client
         /// A client's relationship health
         /// </summary>
         /// <remarks>
-        /// For one client on asOf: the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
+        /// For one client on asOf (records dated after it are ignored: a contract from its signedOn, an answer from its respondedOn): the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <param name="asOf">The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent.</param>
@@ -136,7 +136,7 @@ namespace B2BKpiApi.Client
         /// Clients ranked by churn risk, page by page
         /// </summary>
         /// <remarks>
-        /// Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor.
+        /// Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor. Every page scores all of the tenant's active clients, so the read is a heavy one, like a scorecard: it holds one of the tenant's heavy-read slots (429 with Retry-After when they are taken) and runs within the compute budget (503 with Retry-After past it).
         /// </remarks>
         /// <param name="asOf">The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent.</param>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
@@ -1782,7 +1782,7 @@ namespace B2BKpiApi.Client
         /// A client's relationship health
         /// </summary>
         /// <remarks>
-        /// For one client on asOf: the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
+        /// For one client on asOf (records dated after it are ignored: a contract from its signedOn, an answer from its respondedOn): the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
         /// </remarks>
         /// <param name="id">The record's id, as returned when it was created.</param>
         /// <param name="asOf">The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent.</param>
@@ -1912,7 +1912,7 @@ namespace B2BKpiApi.Client
         /// Clients ranked by churn risk, page by page
         /// </summary>
         /// <remarks>
-        /// Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor.
+        /// Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor. Every page scores all of the tenant's active clients, so the read is a heavy one, like a scorecard: it holds one of the tenant's heavy-read slots (429 with Retry-After when they are taken) and runs within the compute budget (503 with Retry-After past it).
         /// </remarks>
         /// <param name="asOf">The day to look from (YYYY-MM-DD): records dated after it are ignored. Today (UTC) when absent.</param>
         /// <param name="limit">Page size, 1–200; 50 when absent.</param>
@@ -2010,6 +2010,16 @@ namespace B2BKpiApi.Client
                                 throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             throw new ApiException<ProblemDetails>("Too Many Requests", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                        }
+                        else
+                        if (status_ == 503)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<ProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new ApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new ApiException<ProblemDetails>("Service Unavailable", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         {
@@ -10177,6 +10187,12 @@ namespace B2BKpiApi.Client
 
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         public string? Reason { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("nextContractEnd")]
+        public System.DateOnly? NextContractEnd { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("daysToNextContractEnd")]
+        public int? DaysToNextContractEnd { get; set; } = default!;
 
         [System.Text.Json.Serialization.JsonPropertyName("method")]
         [System.ComponentModel.DataAnnotations.Required(AllowEmptyStrings = true)]

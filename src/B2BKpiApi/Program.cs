@@ -64,6 +64,7 @@ builder.Services.AddKpiRateLimiting(builder.Configuration);
 builder.Services.AddSingleton<B2BKpiApi.Tenancy.AuthFailureLimiter>();
 builder.Services.Configure<KpiOptions>(builder.Configuration.GetSection("Kpis"));
 builder.Services.AddScoped<FactsQuery>();
+builder.Services.AddScoped<ComputeGate>();
 builder.Services.AddScoped<KpiEngine>();
 builder.Services.AddKpiResponseCache(builder.Configuration);
 builder.Services.AddSingleton<KpiReadLimiter>();

@@ -377,8 +377,12 @@ if (!baseUrl || !adminKey) {
 
       test("the at-risk table shows the API's 20 riskiest clients in its order, the method, the next contract end and the factors in words", async () => {
         const { page } = await openPage();
+        const requested = [];
+        page.on("request", (r) => requested.push(new URL(r.url()).pathname));
         await showRisk(page);
         assert.equal(await page.locator("#risk").getAttribute("data-state"), "loaded");
+        assert.equal(requested.filter((p) => p === "/v1/churn-risk").length, 1, "one ranked read fills the table");
+        assert.deepEqual(requested.filter((p) => p.endsWith("/health")), [], "no per-row health read: the ranking carries the next contract end");
         const api = await apiGet(`/v1/churn-risk?asOf=${RISK_AS_OF}&limit=20`, risk.apiKey);
         assert.equal(api.items.length, 20, "the seed has more than 20 active clients");
         assert.ok(api.nextCursor, "and more than one page of them");
@@ -424,11 +428,16 @@ if (!baseUrl || !adminKey) {
         assert.ok(rows.some((r) => r.factors.some((f) => /^Economic buyer is a detractor \(NPS 3\)$/.test(f.text))));
         assert.ok(rows.some((r) => r.factors.some((f) => /^2 roles silent for 180\+ days$/.test(f.text))));
 
-        // The next contract end of each row is the client's health answer.
-        for (const [i, item] of api.items.slice(0, 5).entries()) {
+        // The next contract end of each row is the ranking's, which is the client's health answer.
+        const days = (n) => `${n} day${n === 1 ? "" : "s"}`;
+        for (const [i, item] of api.items.entries()) {
+          assert.ok(item.nextContractEnd, "every seeded client has a running contract");
+          assert.equal(rows[i].end, `${item.nextContractEnd} (in ${days(item.daysToNextContractEnd)})`);
+        }
+        for (const item of api.items.slice(0, 5)) {
           const health = await apiGet(`/v1/clients/${item.clientId}/health?asOf=${RISK_AS_OF}`, risk.apiKey);
-          assert.ok(health.nextContractEnd, "every seeded client has a running contract");
-          assert.equal(rows[i].end, `${health.nextContractEnd} (in ${health.daysToNextContractEnd} day${health.daysToNextContractEnd === 1 ? "" : "s"})`);
+          assert.equal(health.nextContractEnd, item.nextContractEnd);
+          assert.equal(health.daysToNextContractEnd, item.daysToNextContractEnd);
         }
         const methodLine = await page.locator("#risk-method").innerText();
         assert.match(methodLine, /^Method: rules\. .*not from a trained model/, "a new tenant says plainly that it gets the rules score");

@@ -105,7 +105,7 @@ export interface paths {
         };
         /**
          * A client's relationship health
-         * @description For one client on asOf: the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
+         * @description For one client on asOf (records dated after it are ignored: a contract from its signedOn, an answer from its respondedOn): the contracts running and their value, ARR, the next contract end, the recognized revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.
          */
         get: operations["GetClientHealth"];
         put?: never;
@@ -125,7 +125,7 @@ export interface paths {
         };
         /**
          * Clients ranked by churn risk, page by page
-         * @description Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor.
+         * @description Every client active on asOf with its churn risk (as GET /v1/clients/{id}/churn-risk), ordered by probability (highest first), then id. Cursor-paginated: `limit` is 1–200 (default 50); pass the same asOf with nextCursor. Every page scores all of the tenant's active clients, so the read is a heavy one, like a scorecard: it holds one of the tenant's heavy-read slots (429 with Retry-After when they are taken) and runs within the compute budget (503 with Retry-After past it).
          */
         get: operations["ListChurnRisk"];
         put?: never;
@@ -1158,6 +1158,10 @@ export interface components {
             /** Format: decimal */
             probability?: number | null;
             reason?: string | null;
+            /** Format: date */
+            nextContractEnd?: string | null;
+            /** Format: int32 */
+            daysToNextContractEnd?: number | null;
             method: string;
             methodReason?: string | null;
             model?: components["schemas"]["ChurnModelReference"] | null;
@@ -2508,6 +2512,15 @@ export interface operations {
             };
             /** @description Too Many Requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

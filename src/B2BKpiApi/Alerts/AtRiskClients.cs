@@ -61,13 +61,12 @@ public sealed class AtRiskClientsTarget(ChurnRiskService churn)
 
     private async Task<AtRiskClientsResult> CountAsync(decimal riskThreshold, DateOnly asOf, ChurnScorer scorer, CancellationToken ct)
     {
-        var histories = await churn.HistoriesAsync(asOf, null, activeOnly: true, ct);
-        var scored = histories.Select(h => ChurnRiskService.Result(h, asOf, scorer)).Where(r => r.Probability is not null).ToList();
-        var atRisk = scored.Where(r => r.Probability >= riskThreshold)
-            .OrderByDescending(r => r.Probability).ThenBy(r => r.ClientId)
-            .ToList();
-        return new AtRiskClientsResult(asOf, riskThreshold, atRisk.Count, scored.Count, scorer.Method, scorer.MethodReason, scorer.Model,
-            atRisk.Take(TopClients).Select(r => new AtRiskClient(r.ClientId, r.ClientName, r.Probability!.Value)).ToList());
+        // The ranking GET /v1/churn-risk?asOf= reads (and keeps): the count is a prefix of it.
+        var ranking = await churn.RankingAsync(asOf, scorer, ct);
+        var count = ranking.CountAtLeast(riskThreshold);
+        var top = await churn.ResultsAsync(asOf, ranking.Ids.Take(Math.Min(count, TopClients)).ToList(), scorer, ct);
+        return new AtRiskClientsResult(asOf, riskThreshold, count, ranking.Count, scorer.Method, scorer.MethodReason, scorer.Model,
+            top.Select(r => new AtRiskClient(r.ClientId, r.ClientName, r.Probability!.Value)).ToList());
     }
 
     /// <summary>

@@ -74,6 +74,44 @@ public sealed class ChurnFeaturesTests
         // An economic buyer not heard from scores nothing either way.
         Assert.Equal(0, ChurnRules.Score(new ChurnFeatureVector([400, 0, 7, 0, 0, 0], false, true)).Factors[2].Contribution);
     }
+    /// <summary>
+    /// The one-pass <see cref="ChurnFeatures.Extract"/> equals the features written as queries, bit for bit, on random
+    /// histories dense in ties (few distinct days, equal start dates, several answers of one role on one day) and
+    /// around the window edges (365 and 180 days before asOf, contracts signed on or after asOf).
+    /// </summary>
+    [Fact]
+    public void The_one_pass_extraction_equals_the_queries_on_random_histories()
+    {
+        var random = new Random(20261205);
+        var roles = new RespondentRole?[] { null, RespondentRole.EconomicBuyer, RespondentRole.TechnicalBuyer, RespondentRole.User, RespondentRole.Gatekeeper, RespondentRole.Other };
+        var offsets = new[] { -400, -366, -365, -364, -200, -181, -180, -179, -90, -30, -1, 0, 1, 30 };
+        var checkedFeatures = 0;
+        for (var n = 0; n < 3000; n++)
+        {
+            var contracts = new List<ChurnContract>();
+            for (var k = random.Next(0, 5); k > 0; k--)
+            {
+                var start = AsOf.AddDays(offsets[random.Next(offsets.Length)] - random.Next(0, 3) * 365);
+                var end = start.AddDays(random.Next(0, 4) switch { 0 => 0, 1 => 89, 2 => 364, _ => 729 });
+                var signed = random.Next(3) == 0 ? start : start.AddDays(offsets[random.Next(offsets.Length)] / 10);
+                contracts.Add(new ChurnContract(Client.Id, signed, start, end, random.Next(1, 5) * 100_000L));
+            }
+            var answers = new List<ChurnAnswer>();
+            for (var k = random.Next(0, 12); k > 0; k--)
+                answers.Add(new ChurnAnswer(Client.Id, random.Next(4) == 0 ? SurveyKind.Csat : SurveyKind.Nps, random.Next(0, 11),
+                    AsOf.AddDays(offsets[random.Next(offsets.Length)]), roles[random.Next(roles.Length)]));
+            var history = new ClientHistory(Client, contracts, answers);
+            var asOf = AsOf.AddDays(random.Next(0, 3) - 1);
+
+            var fast = ChurnFeatures.Extract(history, asOf);
+            var reference = ChurnFeatures.ExtractByQueries(history, asOf);
+            Assert.Equal(reference.Values, fast.Values);
+            Assert.Equal(reference.EconomicBuyerHeard, fast.EconomicBuyerHeard);
+            Assert.Equal(reference.HasContract, fast.HasContract);
+            checkedFeatures += reference.Values.Count(v => v != 0);
+        }
+        Assert.True(checkedFeatures > 3000, $"the random histories exercise non-zero features ({checkedFeatures})");
+    }
 }
 
 public sealed class BackTestMetricsTests
@@ -101,4 +139,5 @@ public sealed class BackTestMetricsTests
     {
         Assert.Equal((0.01 + 0.04) / 2, BackTestMetrics.Brier([0.9, 0.2], [true, false])!.Value, 12);
     }
+
 }

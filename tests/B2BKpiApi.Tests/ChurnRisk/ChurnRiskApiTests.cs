@@ -65,6 +65,8 @@ public sealed class ChurnRiskApiTests(ApiFactory factory) : IClassFixture<ApiFac
         await http.PostJson("/v1/surveys", new { kind = "nps", score = 10, respondedOn = "2025-02-01", clientId = id, respondentRole = "economic-buyer" }).Expect(HttpStatusCode.Created);
         await http.PostJson("/v1/surveys", new { kind = "csat", score = 4, respondedOn = "2025-08-02", clientId = id, respondentRole = "user" }).Expect(HttpStatusCode.Created);
         await http.PostJson("/v1/surveys", new { kind = "nps", score = 0, respondedOn = "2025-09-01", clientId = id, respondentRole = "user" }).Expect(HttpStatusCode.Created); // after asOf
+        // Signed after asOf (backdated to run on it): unknown on asOf, so neither listed, nor the next end, nor revenue.
+        await http.PostJson("/v1/contracts", new { clientId = id, signedOn = "2025-09-01", startsOn = "2025-08-01", endsOn = "2025-08-31", value = 3100.00m, currency = "USD", kind = "new" }).Expect(HttpStatusCode.Created);
 
         var health = await http.GetAsync($"/v1/clients/{id}/health?asOf=2025-08-15").Expect(HttpStatusCode.OK);
 
@@ -98,6 +100,8 @@ public sealed class ChurnRiskApiTests(ApiFactory factory) : IClassFixture<ApiFac
         Assert.Equal(["technical-buyer", "gatekeeper"], health["rolesNeverHeardFrom"]!.AsArray().Select(r => r!.GetValue<string>()));
 
         var risk = health["churnRisk"]!;
+        Assert.Equal("2026-06-30", risk["nextContractEnd"]!.GetValue<string>());
+        Assert.Equal(319, risk["daysToNextContractEnd"]!.GetValue<int>());
         Assert.Equal("rules", risk["method"]!.GetValue<string>());
         Assert.Equal("model-not-trained-yet", risk["methodReason"]!.GetValue<string>());
         var factors = risk["factors"]!.AsArray();
@@ -139,6 +143,53 @@ public sealed class ChurnRiskApiTests(ApiFactory factory) : IClassFixture<ApiFac
         using var tenant = await factory.CreateTenantAsync();
         var id = await CreateClient(tenant.Http, "Acme", "2024-01-01");
         await tenant.Http.GetAsync(url.Replace("{id}", id.ToString(), StringComparison.Ordinal)).ExpectProblem(HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task The_ranking_follows_every_write_and_the_cursor_continues_it()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        var http = tenant.Http;
+        const string asOf = "2025-06-30";
+        foreach (var (name, endsOn) in new[] { ("Far", "2026-06-30"), ("Mid", "2025-10-31"), ("Near", "2025-07-20") })
+        {
+            var id = await CreateClient(http, name, "2024-01-01");
+            await http.PostJson("/v1/contracts", new { clientId = id, signedOn = "2024-01-01", startsOn = "2024-01-01", endsOn, value = 1000.00m, currency = "USD", kind = "new" }).Expect(HttpStatusCode.Created);
+        }
+        static List<string> Names(JsonNode page) => page["items"]!.AsArray().Select(i => i!["clientName"]!.GetValue<string>()).ToList();
+
+        var first = await http.GetAsync($"/v1/churn-risk?asOf={asOf}").Expect(HttpStatusCode.OK);
+        Assert.Equal(["Near", "Mid", "Far"], Names(first));
+        Assert.Equal(Names(first), Names(await http.GetAsync($"/v1/churn-risk?asOf={asOf}").Expect(HttpStatusCode.OK)));
+
+        // A new client whose contract ends sooner and whose economic buyer is a detractor goes to the top at once...
+        var urgent = await CreateClient(http, "Urgent", "2024-01-01");
+        await http.PostJson("/v1/contracts", new { clientId = urgent, signedOn = "2024-01-01", startsOn = "2024-01-01", endsOn = "2025-07-05", value = 1000.00m, currency = "USD", kind = "new" }).Expect(HttpStatusCode.Created);
+        await http.PostJson("/v1/surveys", new { kind = "nps", score = 2, respondedOn = "2025-06-01", clientId = urgent, respondentRole = "economic-buyer" }).Expect(HttpStatusCode.Created);
+        var after = await http.GetAsync($"/v1/churn-risk?asOf={asOf}").Expect(HttpStatusCode.OK);
+        Assert.Equal(["Urgent", "Near", "Mid", "Far"], Names(after));
+
+        // ...page by page too: the cursor continues the same ranking.
+        var page1 = await http.GetAsync($"/v1/churn-risk?asOf={asOf}&limit=3").Expect(HttpStatusCode.OK);
+        Assert.Equal(["Urgent", "Near", "Mid"], Names(page1));
+        var page2 = await http.GetAsync($"/v1/churn-risk?asOf={asOf}&limit=3&cursor={page1["nextCursor"]!.GetValue<string>()}").Expect(HttpStatusCode.OK);
+        Assert.Equal(["Far"], Names(page2));
+        Assert.Null(page2["nextCursor"]);
+
+        // A client churned before asOf (a replace) leaves the ranking at once; another day is ranked on its own.
+        await http.PutJson($"/v1/clients/{urgent}", new { name = "Urgent", acquiredOn = "2024-01-01", churnedOn = "2025-06-15" }).Expect(HttpStatusCode.OK);
+        Assert.Equal(["Near", "Mid", "Far"], Names(await http.GetAsync($"/v1/churn-risk?asOf={asOf}").Expect(HttpStatusCode.OK)));
+        var later = (await http.GetAsync("/v1/churn-risk?asOf=2026-06-01").Expect(HttpStatusCode.OK))["items"]!.AsArray();
+        var expected = new List<(decimal Probability, Guid Id)>();
+        foreach (var item in later)
+        {
+            var one = await http.GetAsync($"/v1/clients/{item!["clientId"]}/churn-risk?asOf=2026-06-01").Expect(HttpStatusCode.OK);
+            expected.Add((one["probability"]!.GetValue<decimal>(), one["clientId"]!.GetValue<Guid>()));
+        }
+        Assert.Equal(3, later.Count);
+        Assert.Equal(expected.OrderByDescending(e => e.Probability).ThenBy(e => e.Id).Select(e => e.Id),
+            later.Select(i => i!["clientId"]!.GetValue<Guid>()));
+        Assert.Equal(expected.Select(e => e.Probability), later.Select(i => i!["probability"]!.GetValue<decimal>()));
     }
 
     [Fact]
@@ -185,6 +236,9 @@ public sealed class ChurnRiskApiTests(ApiFactory factory) : IClassFixture<ApiFac
     {
         using var tenant = await factory.CreateTenantAsync();
         var ids = await ChurnSeed.SeedAsync(factory, tenant, ChurnDataGenerator.Generate(clients: 150));
+        // Ranked by the rules first: the training that follows must re-rank (the same data version, another scorer).
+        var byRules = await tenant.Http.GetAsync("/v1/churn-risk?asOf=2025-09-30&limit=7").Expect(HttpStatusCode.OK);
+        Assert.Equal("rules", byRules["items"]![0]!["method"]!.GetValue<string>());
         Assert.True(await ChurnSeed.TrainAsync(factory, tenant));
 
         var model = await tenant.Http.GetAsync("/v1/churn-risk/model").Expect(HttpStatusCode.OK);
@@ -224,6 +278,17 @@ public sealed class ChurnRiskApiTests(ApiFactory factory) : IClassFixture<ApiFac
         var one = await tenant.Http.GetAsync($"/v1/clients/{top["clientId"]}/churn-risk?asOf={asOf}").Expect(HttpStatusCode.OK);
         Assert.Equal(top.ToJsonString(), one.ToJsonString());
         Assert.NotNull(one["model"]!["trainedAt"]);
+
+        // Every item's next contract end is the earliest end among the contracts signed by asOf that run on it.
+        var byId = ids.ToDictionary(kv => kv.Value, kv => kv.Key);
+        foreach (var item in seen)
+        {
+            var running = data.Contracts.Where(k => k.Client == byId[item["clientId"]!.GetValue<Guid>()] && k.SignedOn <= day && k.StartsOn <= day && day <= k.EndsOn).ToList();
+            DateOnly? expected = running.Count == 0 ? null : running.Min(k => k.EndsOn);
+            Assert.Equal(expected?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), item["nextContractEnd"]?.GetValue<string>());
+            Assert.Equal(expected is { } e ? e.DayNumber - day.DayNumber : null, item["daysToNextContractEnd"]?.GetValue<int>());
+        }
+        Assert.Contains(seen, i => i["nextContractEnd"] is not null);
     }
 
     [Fact]
@@ -350,5 +415,50 @@ public sealed class ChurnModelWorkerTests
             await Task.Delay(250);
         }
         throw new TimeoutException("the worker did not train the tenant within a minute");
+    }
+}
+
+/// <summary>
+/// A ranking larger than <c>Cache:MaxEntryBytes</c> (20 bytes a client) is not kept: every read ranks again, with the
+/// same answers. Here the limit is 40 bytes, so a tenant of 5 clients is always ranked afresh.
+/// </summary>
+public sealed class ChurnRankingOverTheCacheLimitTests(ChurnRankingOverTheCacheLimitTests.TinyCacheFactory factory)
+    : IClassFixture<ChurnRankingOverTheCacheLimitTests.TinyCacheFactory>
+{
+    public sealed class TinyCacheFactory : ApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Cache:MaxEntryBytes", "40");
+        }
+    }
+
+    [Fact]
+    public async Task A_ranking_too_large_to_keep_is_answered_all_the_same_page_by_page()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        var http = tenant.Http;
+        var ends = new[] { "2025-07-03", "2025-07-20", "2025-08-30", "2025-12-31", "2026-06-30" };
+        for (var i = 0; i < ends.Length; i++)
+        {
+            var created = await http.PostJson("/v1/clients", new { name = $"C{i}", acquiredOn = "2024-01-01" }).Expect(HttpStatusCode.Created);
+            await http.PostJson("/v1/contracts", new { clientId = created["id"]!.GetValue<Guid>(), signedOn = "2024-01-01", startsOn = "2024-01-01", endsOn = ends[i], value = 1000.00m, currency = "USD", kind = "new" }).Expect(HttpStatusCode.Created);
+        }
+        var names = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await http.GetAsync("/v1/churn-risk?asOf=2025-06-30&limit=2" + (cursor is null ? "" : $"&cursor={cursor}")).Expect(HttpStatusCode.OK);
+            names.AddRange(page["items"]!.AsArray().Select(i => i!["clientName"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+        Assert.Equal(5, names.Count);
+        Assert.Equal(names.Distinct(), names);
+        var whole = await http.GetAsync("/v1/churn-risk?asOf=2025-06-30").Expect(HttpStatusCode.OK);
+        Assert.Equal(names, whole["items"]!.AsArray().Select(i => i!["clientName"]!.GetValue<string>()));
+        var probabilities = whole["items"]!.AsArray().Select(i => i!["probability"]!.GetValue<decimal>()).ToList();
+        Assert.Equal(probabilities.OrderByDescending(p => p), probabilities);
+        Assert.True(probabilities[0] > probabilities[^1], "contracts ending sooner rank higher");
     }
 }

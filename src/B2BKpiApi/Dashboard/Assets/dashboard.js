@@ -430,11 +430,11 @@
   }
   /** The factors that raise the risk most, at most three. */
   const topFactors = (factors) => factors.filter((f) => f.contribution > 0.005).sort((a, b) => b.contribution - a.contribution).slice(0, 3);
-  function contractEnd(health) {
-    if (!health) return "Not available";
-    if (health.nextContractEnd === null) return "No contract running";
-    const days = health.daysToNextContractEnd;
-    return `${health.nextContractEnd} (${days === 0 ? "today" : `in ${plural(days, "day", "days")}`})`;
+  /** The next contract end of a health or churn-risk answer (both carry nextContractEnd and daysToNextContractEnd). */
+  function contractEnd(answer) {
+    if (answer.nextContractEnd === null || answer.nextContractEnd === undefined) return "No contract running";
+    const days = answer.daysToNextContractEnd;
+    return `${answer.nextContractEnd} (${days === 0 ? "today" : `in ${plural(days, "day", "days")}`})`;
   }
 
   function setState(section, statusNode, name, text) {
@@ -459,11 +459,7 @@
         setState(section, status, "empty", `No client is active on ${asOf}, so there is nothing to rank. Add clients and contracts, or pick a later period.`);
         return;
       }
-      // The next contract end is on each client's health (one read per row, in parallel); a failed read shows "Not available".
-      const healths = await Promise.all(page.items.map((item) =>
-        api(`/v1/clients/${encodeURIComponent(item.clientId)}/health?${new URLSearchParams({ asOf })}`).catch(() => null)));
-      if (token !== state.riskToken) return;
-      renderRisk(page, healths);
+      renderRisk(page);
       const more = page.nextCursor ? ` (more clients are active; the ${RISK_ROWS} riskiest are shown)` : "";
       setState(section, status, "loaded", `At-risk clients loaded: ${plural(page.items.length, "client", "clients")}${more}.`);
     } catch (error) {
@@ -471,17 +467,17 @@
       setState(section, status, "error", `The at-risk clients could not be loaded. ${error.message}`);
     }
   }
-  function renderRisk(page, healths) {
+  function renderRisk(page) {
     const methods = [...new Set(page.items.map((i) => `${i.method}|${i.methodReason ?? ""}`))];
     $("risk-method").textContent = methods.map((m) => methodLine(...m.split("|").map((x) => x || null))).join(" ");
-    $("risk-table").tBodies[0].replaceChildren(...page.items.map((item, i) => {
+    $("risk-table").tBodies[0].replaceChildren(...page.items.map((item) => {
       const top = topFactors(item.factors);
       const link = element("a", { href: `#/clients/${encodeURIComponent(item.clientId)}`, text: item.clientName || "Unnamed client" });
       return element("tr", { "data-client": item.clientId, "data-probability": String(item.probability) },
         element("th", { scope: "row" }, link),
         element("td", { class: "num", "data-role": "probability", "data-label": "Churn risk (90 days)", text: item.probability === null ? "No value" : percent(item.probability) }),
         element("td", { "data-role": "method", "data-label": "Method", "data-method": item.method, text: methodName(item.method) }),
-        element("td", { "data-role": "contract-end", "data-label": "Next contract end", text: contractEnd(healths[i]) }),
+        element("td", { "data-role": "contract-end", "data-label": "Next contract end", text: contractEnd(item) }),
         element("td", { "data-role": "factors", "data-label": "Top factors" }, top.length === 0
           ? element("p", { class: "none", text: "No factor raises the risk" })
           : element("ul", { class: "factor-list" }, ...top.map((f) => factorItem(f, false)))));

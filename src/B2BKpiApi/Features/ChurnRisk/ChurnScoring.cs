@@ -38,6 +38,15 @@ public sealed record LogisticParameters(double Bias, double[] Weights, double[] 
         return new ChurnScore(Sigmoid(logit), Bias, factors);
     }
 
+    /// <summary><see cref="Score"/>'s probability alone (the same sum in the same order), without the factors.</summary>
+    public double Probability(ChurnFeatureVector features)
+    {
+        var logit = Bias;
+        for (var i = 0; i < Weights.Length; i++)
+            logit += Weights[i] * Standardize(features.Values[i], i);
+        return Sigmoid(logit);
+    }
+
     public double Standardize(double value, int index) => (value - Means[index]) / Scales[index];
 
     public static double Sigmoid(double logit) => 1.0 / (1.0 + Math.Exp(-logit));

@@ -44,12 +44,12 @@ public sealed record RoleHealth(string Role, DateOnly LastAnsweredOn, IReadOnlyL
 /// <param name="AsOf">The day looked from.</param>
 /// <param name="Active">Whether the client is active on asOf (acquiredOn ≤ asOf and no churnedOn on or before it).</param>
 /// <param name="Currency">The tenant's currency, of every amount.</param>
-/// <param name="ActiveContracts">Contracts with startsOn ≤ asOf ≤ endsOn, by endsOn.</param>
+/// <param name="ActiveContracts">Contracts signed by asOf with startsOn ≤ asOf ≤ endsOn, by endsOn.</param>
 /// <param name="ActiveContractValue">Σ value of the active contracts.</param>
 /// <param name="Arr">ARR on asOf as the catalog defines it: Σ daily rate × 365 over the active contracts (2 decimals).</param>
 /// <param name="NextContractEnd">The earliest endsOn on or after asOf among the active contracts; null without one.</param>
 /// <param name="DaysToNextContractEnd">nextContractEnd − asOf.</param>
-/// <param name="RevenueTrend">The last 90 days' recognized revenue against the 90 before.</param>
+/// <param name="RevenueTrend">The last 90 days' recognized revenue against the 90 before (contracts signed by asOf).</param>
 /// <param name="Roles">Each role that answered up to asOf, DMU order (economic buyer first).</param>
 /// <param name="RolesNeverHeardFrom">The DMU roles (economic-buyer, technical-buyer, user, gatekeeper) with no answer up to asOf.</param>
 /// <param name="ChurnRisk">The churn-risk result (as GET /v1/clients/{id}/churn-risk).</param>
@@ -72,7 +72,7 @@ public sealed class GetClientHealth(KpiDbContext db, ChurnRiskService service, T
         Description(b => b.TenantOperation(new Action<Guid, AsOfQuery>(Signature))
             .WithTags("ChurnRisk").WithName(nameof(GetClientHealth))
             .WithSummary("A client's relationship health")
-            .WithDescription("For one client on asOf: the contracts running and their value, ARR, the next contract end, the recognized " +
+            .WithDescription("For one client on asOf (records dated after it are ignored: a contract from its signedOn, an answer from its respondedOn): the contracts running and their value, ARR, the next contract end, the recognized " +
                              "revenue of the last 90 days against the 90 before, each buying-committee (DMU) role's latest answers with its " +
                              "NPS and CSAT over the last 365 days, the DMU roles never heard from, and the churn risk. Another tenant's id answers 404.")
             .Produces<ClientHealthResponse>()
@@ -89,13 +89,13 @@ public sealed class GetClientHealth(KpiDbContext db, ChurnRiskService service, T
         var client = await db.Clients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (client is null)
             return Problems.NotFound("client");
-        var contracts = await db.Contracts.AsNoTracking().Where(c => c.ClientId == id).ToListAsync(ct);
+        // asOf ignores every record dated after it: a contract counts from its signedOn, an answer from its respondedOn.
+        var contracts = await db.Contracts.AsNoTracking().Where(c => c.ClientId == id && c.SignedOn <= asOf).ToListAsync(ct);
         var answers = await db.Surveys.AsNoTracking().Where(s => s.ClientId == id && s.RespondedOn <= asOf).ToListAsync(ct);
 
         var active = contracts.Where(c => c.StartsOn <= asOf && asOf <= c.EndsOn).OrderBy(c => c.EndsOn).ThenBy(c => c.Id).ToList();
         var activeValue = active.Sum(c => c.ValueMinor) / 100m;
         var arr = Math.Round(active.Sum(c => c.ValueMinor / 100m / Days(c.StartsOn, c.EndsOn) * 365m), 2, MidpointRounding.AwayFromZero);
-        DateOnly? nextEnd = active.Count == 0 ? null : active.Min(c => c.EndsOn);
 
         var from = asOf.AddDays(-TrendDays + 1);
         var previousFrom = from.AddDays(-TrendDays);
@@ -122,6 +122,7 @@ public sealed class GetClientHealth(KpiDbContext db, ChurnRiskService service, T
             contracts.Select(c => new ChurnContract(c.ClientId, c.SignedOn, c.StartsOn, c.EndsOn, c.ValueMinor)).ToList(),
             answers.Select(s => new ChurnAnswer(id, s.Kind, s.Score, s.RespondedOn, s.RespondentRole)).ToList());
         var risk = ChurnRiskService.Result(history, asOf, await service.ScorerAsync(ct));
+        var nextEnd = risk.NextContractEnd;
 
         return TypedResults.Ok(new ClientHealthResponse(client.Id, client.Name, asOf, history.Client.IsActiveOn(asOf), tenant.Currency,
             active.Select(c => new HealthContract(c.Id, Wire(c.Kind), c.SignedOn, c.StartsOn, c.EndsOn, c.ValueMinor / 100m)).ToList(),

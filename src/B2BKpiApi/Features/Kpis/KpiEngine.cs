@@ -1,5 +1,4 @@
 using B2BKpiApi.Metrics;
-using Microsoft.Extensions.Options;
 
 namespace B2BKpiApi.Features.Kpis;
 
@@ -9,7 +8,7 @@ namespace B2BKpiApi.Features.Kpis;
 /// Every computation runs within the compute budget; heavy ones (scorecard, series) also under the tenant's
 /// concurrency limit.
 /// </summary>
-public sealed class KpiEngine(FactsQuery facts, TenantContext tenant, KpiReadLimiter limiter, IOptions<KpiOptions> options)
+public sealed class KpiEngine(FactsQuery facts, TenantContext tenant, ComputeGate gate)
 {
     /// <summary>One KPI compared with the previous period of the same length (kpis.md), as without <c>compare</c>.</summary>
     public Task<KpiResultResponse> ComputeAsync(KpiDefinition definition, Period period, KpiFilter filter, CancellationToken ct) =>
@@ -53,20 +52,6 @@ public sealed class KpiEngine(FactsQuery facts, TenantContext tenant, KpiReadLim
         return KpiResultResponse.From(KpiCalculator.Compute(definition, all[period]), previous, comparison, compare, tenant);
     }
 
-    private async Task<T> WithinBudget<T>(bool heavy, Func<CancellationToken, Task<T>> compute, CancellationToken requestAborted)
-    {
-        var budget = TimeSpan.FromSeconds(options.Value.ComputeBudgetSeconds);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        timeout.CancelAfter(budget);
-        try
-        {
-            // Waiting for a slot counts against the budget: a queued read never outlives it.
-            using var slot = heavy ? await limiter.AcquireAsync(tenant.TenantId, timeout.Token) : null;
-            return await compute(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !requestAborted.IsCancellationRequested)
-        {
-            throw new KpiBudgetExceededException(budget);
-        }
-    }
+    private Task<T> WithinBudget<T>(bool heavy, Func<CancellationToken, Task<T>> compute, CancellationToken requestAborted) =>
+        gate.RunAsync(heavy, compute, requestAborted);
 }

@@ -134,15 +134,21 @@ public sealed class KpiReadLimiter : IDisposable
 }
 
 /// <summary>A KPI read ran past <c>Kpis:ComputeBudgetSeconds</c>; its database work was cancelled. Answered 503 with Retry-After.</summary>
-public sealed class KpiBudgetExceededException(TimeSpan budget)
+public sealed class KpiBudgetExceededException(TimeSpan budget, string? advice = null)
     : Exception($"The KPI computation did not finish within its budget of {budget.TotalSeconds:0.###} s.")
 {
+    /// <summary>What a KPI read can do about it.</summary>
+    public const string KpiAdvice = "Retry later, or ask for a shorter period, a coarser interval or fewer points.";
+
     public TimeSpan Budget { get; } = budget;
+
+    /// <summary>What the caller can do, said after the message in the problem's detail.</summary>
+    public string Advice { get; } = advice ?? KpiAdvice;
 }
 
 /// <summary>The tenant already runs as many heavy KPI reads as it may, and its queue is full. Answered 429 with Retry-After.</summary>
 public sealed class KpiReadsBusyException(int limit)
-    : Exception($"At most {limit} scorecard or series reads per tenant run at once.")
+    : Exception($"At most {limit} heavy reads (scorecard, series, churn-risk ranking) per tenant run at once.")
 {
     public int Limit { get; } = limit;
 }
@@ -158,7 +164,7 @@ public sealed class KpiLimitExceptionHandler(IProblemDetailsService problems) : 
         var (status, title, detail, retryAfterSeconds) = exception switch
         {
             KpiBudgetExceededException over => (StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
-                $"{over.Message} Retry later, or ask for a shorter period, a coarser interval or fewer points.",
+                $"{over.Message} {over.Advice}",
                 (int)Math.Max(1, Math.Ceiling(over.Budget.TotalSeconds))),
             KpiReadsBusyException busy => (StatusCodes.Status429TooManyRequests, "Too Many Requests",
                 $"{busy.Message} Retry after the Retry-After header's seconds.", 1),

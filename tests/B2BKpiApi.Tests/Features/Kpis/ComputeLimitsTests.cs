@@ -124,6 +124,44 @@ public sealed class ComputeLimitsTests(ComputeLimitsTests.StallingFactory factor
         // The slot was given back: the tenant is served again.
         await heavy.Http.GetAsync(Scorecard).Expect(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task The_churn_risk_ranking_is_a_heavy_read_within_the_budget()
+    {
+        using var tenant = await factory.CreateTenantAsync();
+        await KpiScenario.PushAsync(tenant);
+        const string ranking = "/v1/churn-risk?asOf=2026-03-31&limit=5";
+        var served = await tenant.Http.GetAsync(ranking).Expect(HttpStatusCode.OK);
+        Assert.NotEmpty(served["items"]!.AsArray());
+
+        factory.Stalls.Stall(tenant.TenantId);
+        try
+        {
+            var stalled = tenant.Http.GetAsync(ranking);
+            await factory.Stalls.Entered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+            // The ranking holds the tenant's one heavy-read slot: its scorecard is refused meanwhile.
+            using (var refused = await tenant.Http.GetAsync(Scorecard))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+                Assert.Contains("churn-risk ranking", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using var cutOff = await stalled;
+            var body = await cutOff.Content.ReadAsStringAsync();
+            Assert.True(cutOff.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+            Assert.Equal("application/problem+json", cutOff.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(5), cutOff.Headers.RetryAfter?.Delta);
+            Assert.Contains("larger compute budget", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("shorter period", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            factory.Stalls.Release();
+        }
+
+        await tenant.Http.GetAsync(ranking).Expect(HttpStatusCode.OK);
+    }
 }
 
 /// <summary>
