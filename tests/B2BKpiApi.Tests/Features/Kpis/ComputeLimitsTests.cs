@@ -108,11 +108,7 @@ public sealed class ComputeLimitsTests(ComputeLimitsTests.StallingFactory factor
             }
 
             // The stalled read is cut off at its budget: its query was cancelled, and it answers a 503 problem.
-            using var cutOff = await stalled;
-            var body = await cutOff.Content.ReadAsStringAsync();
-            Assert.True(cutOff.StatusCode == HttpStatusCode.ServiceUnavailable, body);
-            Assert.Equal("application/problem+json", cutOff.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(TimeSpan.FromSeconds(5), cutOff.Headers.RetryAfter?.Delta);
+            var body = await CutOffAtTheBudget(stalled);
             Assert.Contains("shorter period", body, StringComparison.Ordinal);
             Assert.True(factory.Stalls.Cancelled >= 1);
         }
@@ -123,6 +119,17 @@ public sealed class ComputeLimitsTests(ComputeLimitsTests.StallingFactory factor
 
         // The slot was given back: the tenant is served again.
         await heavy.Http.GetAsync(Scorecard).Expect(HttpStatusCode.OK);
+    }
+
+    /// <summary>The stalled read's answer: a 503 problem with Retry-After of the budget (5 s); returns its body.</summary>
+    private static async Task<string> CutOffAtTheBudget(Task<HttpResponseMessage> stalled)
+    {
+        using var cutOff = await stalled;
+        var body = await cutOff.Content.ReadAsStringAsync();
+        Assert.True(cutOff.StatusCode == HttpStatusCode.ServiceUnavailable, body);
+        Assert.Equal("application/problem+json", cutOff.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), cutOff.Headers.RetryAfter?.Delta);
+        return body;
     }
 
     [Fact]
@@ -147,11 +154,7 @@ public sealed class ComputeLimitsTests(ComputeLimitsTests.StallingFactory factor
                 Assert.Contains("churn-risk ranking", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
-            using var cutOff = await stalled;
-            var body = await cutOff.Content.ReadAsStringAsync();
-            Assert.True(cutOff.StatusCode == HttpStatusCode.ServiceUnavailable, body);
-            Assert.Equal("application/problem+json", cutOff.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(TimeSpan.FromSeconds(5), cutOff.Headers.RetryAfter?.Delta);
+            var body = await CutOffAtTheBudget(stalled);
             Assert.Contains("larger compute budget", body, StringComparison.Ordinal);
             Assert.DoesNotContain("shorter period", body, StringComparison.Ordinal);
         }
