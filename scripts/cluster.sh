@@ -229,7 +229,7 @@ defaults
     # Clients see the caller's address: the API trusts X-Forwarded-For from 127.0.0.1 only (ForwardedHeaders:KnownProxies).
     option forwardfor
     # A request that could not reach an instance (refused, or the connection closed before any answer: a
-    # killed instance) is sent to another one. The API's Idempotency-Key makes a replayed POST safe.
+    # killed instance) is sent to another one; a POST only with an Idempotency-Key (see the backend).
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response
@@ -245,6 +245,10 @@ backend instances
     option httpchk GET /health/ready
     http-check expect status 200
     default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2
+    # A POST without an Idempotency-Key is not sent again once it reached an instance (that instance may have
+    # stored it before dying; without the key a replay would store it twice): the caller gets the 502 and decides.
+    # A refused connection (nothing was sent) is still retried (probes/cluster/haproxy-retries.test.mjs).
+    http-request disable-l7-retry if METH_POST !{ req.hdr(idempotency-key) -m found }
 EOF
     for n in $(seq 1 "$(cat "$run/instances")"); do
       echo "    server api-$n $(sed -n 's#^INSTANCE_URL=http://##p' "$run/instance-$n.env") check"
