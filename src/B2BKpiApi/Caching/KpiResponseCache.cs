@@ -44,6 +44,7 @@ public static class KpiResponseCache
                 LocalCacheExpiration = options.LocalExpiration < options.Expiration ? options.LocalExpiration : options.Expiration,
             };
         }).AddSerializer<CachedKpiResponse, CachedKpiResponse.Serializer>();
+        services.AddScoped<KpiResultCache>();
         services.Configure<SwaggerGenOptions>(o => o.OperationFilter<KpiCachingOperationFilter>());
         return services;
     }
@@ -230,7 +231,7 @@ public sealed class KpiResponseCacheMiddleware
     /// What else an answer depends on: the code that computed it (so instances of another build that share
     /// Redis never serve each other's results) and the KPI limits (which decide what is a valid request).
     /// </summary>
-    private static string Namespace(KpiOptions kpis) => string.Join('|',
+    internal static string Namespace(KpiOptions kpis) => string.Join('|',
         typeof(KpiResponseCacheMiddleware).Assembly.ManifestModule.ModuleVersionId,
         typeof(Metrics.KpiCatalog).Assembly.ManifestModule.ModuleVersionId,
         kpis.MaxPeriodDays, kpis.MaxSeriesPoints);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using B2BKpiApi.Tests.Infrastructure;
@@ -81,6 +82,49 @@ public sealed class KpiResponseCacheTests(CachingFactory factory) : IClassFixtur
         Assert.Equal(await computed.Content.ReadAsByteArrayAsync(), await cached.Content.ReadAsByteArrayAsync());
         Assert.Equal(computed.Content.Headers.ContentType, cached.Content.Headers.ContentType);
         Assert.Equal(computed.Headers.ETag, cached.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_peers_read_keeps_its_KPI_results_and_adds_the_peers_afresh_every_time()
+    {
+        const string url = "/v1/scorecard?from=2026-01-01&to=2026-03-31&peers=true";
+        using var tenant = await factory.CreateTenantAsync();
+        await Features.Kpis.KpiScenario.PushAsync(tenant);
+
+        factory.Counter.Reset();
+        using var computed = await tenant.Http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, computed.StatusCode);
+        Assert.True(factory.Counter.Count > 3, "the first read computes");
+        Assert.Null(computed.Headers.ETag); // not a cached response: peers move without the data version
+
+        factory.Counter.Reset();
+        using var kept = await tenant.Http.GetAsync(url);
+        Assert.Equal(2, factory.Counter.Count); // the key lookup and the tenant's peer setting: no KPI SQL
+        Assert.Equal(await computed.Content.ReadAsByteArrayAsync(), await kept.Content.ReadAsByteArrayAsync());
+
+        // Opting in and out is seen by the very next read, the KPI results still kept.
+        static IEnumerable<string?> Reasons(JsonNode body) => body["perspectives"]!.AsArray()
+            .SelectMany(p => p!["kpis"]!.AsArray()).Select(k => k!["peers"]!["reason"]?.GetValue<string>());
+        Assert.All(Reasons(await kept.Content.ReadFromJsonAsync<JsonNode>() ?? throw new InvalidOperationException()), r => Assert.Equal("not-opted-in", r));
+        await PeerBenchmarks.PeersFactory.OptInAsync(tenant);
+        Assert.DoesNotContain("not-opted-in", Reasons(await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK)));
+        await PeerBenchmarks.PeersFactory.OptInAsync(tenant, optIn: false);
+        Assert.All(Reasons(await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK)), r => Assert.Equal("not-opted-in", r));
+
+        // A write is seen by the very next peers read.
+        const string mqls = "/v1/kpis/marketing-qualified-leads?from=2026-01-01&to=2026-03-31&peers=true";
+        var before = await ValueOf(tenant.Http, mqls);
+        Assert.Equal(before, await ValueOf(tenant.Http, mqls));
+        await tenant.Http.PostJson("/v1/leads", Lead("peers-read", "2026-02-01")).Expect(HttpStatusCode.Created);
+        Assert.Equal(before + 1, await ValueOf(tenant.Http, mqls));
+
+        // Byte for byte what a host that keeps nothing answers (last: FastEndpoints resolves through the newest host).
+        using var keptNow = await tenant.Http.GetAsync(url);
+        await using var uncached = CachingFactory.For(factory.Database.Shared(), ("Cache:Enabled", "false"));
+        using var direct = uncached.ClientFor(tenant);
+        using var fresh = await direct.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal(await fresh.Content.ReadAsByteArrayAsync(), await keptNow.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

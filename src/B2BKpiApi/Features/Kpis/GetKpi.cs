@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace B2BKpiApi.Features.Kpis;
 
 /// <summary>GET /v1/kpis/{id}: one KPI for a period, with its inputs, trend and benchmark verdict.</summary>
-public sealed class GetKpi(KpiEngine engine, PeerBenchmarkReader peers)
+public sealed class GetKpi(KpiEngine engine, PeerBenchmarkReader peers, Caching.KpiResultCache kept)
     : Endpoint<KpiQuery, Results<Ok<KpiResultResponse>, ValidationProblem, ProblemHttpResult>>
 {
     public override void Configure()
@@ -41,10 +41,20 @@ public sealed class GetKpi(KpiEngine engine, PeerBenchmarkReader peers)
         if (!KpiCatalog.TryGet(id, out var definition))
             return UnknownKpi(id);
         // The replica when it has replayed the tenant's latest write, else the primary (KpiReads).
-        var result = await Resolve<KpiReads>().RunAsync(
-            c => engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, c), ct);
+        // Resolved here, on the request: the cache may run Compute where FastEndpoints' Resolve cannot see the request.
+        var reads = Resolve<KpiReads>();
+        Task<KpiResultResponse> Compute(CancellationToken c) =>
+            reads.RunAsync(r => engine.ComputeAsync(definition, query.Period, query.Filter, query.CompareMode, r), c);
+        KpiResultResponse result;
         if (PeerBenchmarkReader.Requested(HttpContext.Request))
-            result = (await peers.AddAsync([result], query.Period, query.Filter, ct))[0];
+        {
+            // Not a cached response (peers move without the data version): the KPI result is kept, peers added afresh.
+            var results = await kept.GetOrComputeAsync($"kpi:{definition.Id}", query.Period, query.Filter,
+                query.CompareMode, async c => [await Compute(c)], ct);
+            result = (await peers.AddAsync(results, query.Period, query.Filter, ct))[0];
+        }
+        else
+            result = await Compute(ct);
         return TypedResults.Ok(result);
     }
 

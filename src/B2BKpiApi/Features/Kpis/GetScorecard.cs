@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace B2BKpiApi.Features.Kpis;
 
 /// <summary>GET /v1/scorecard: every KPI for a period, grouped by balanced-scorecard perspective.</summary>
-public sealed class GetScorecard(KpiEngine engine, TenantContext tenant, PeerBenchmarkReader peers)
+public sealed class GetScorecard(KpiEngine engine, TenantContext tenant, PeerBenchmarkReader peers, Caching.KpiResultCache kept)
     : Endpoint<KpiQuery, Results<Ok<GetScorecard.Response>, ValidationProblem>>
 {
     public sealed record PerspectiveResponse(string Perspective, IReadOnlyList<KpiResultResponse> Kpis);
@@ -37,9 +37,19 @@ public sealed class GetScorecard(KpiEngine engine, TenantContext tenant, PeerBen
     {
         if (PeerBenchmarkReader.Invalid(HttpContext.Request) is { } invalidPeers)
             return Problems.Invalid(PeerBenchmarkReader.QueryName, invalidPeers);
-        var results = await Resolve<KpiReads>().RunAsync(c => engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, c), ct);
+        // Resolved here, on the request: the cache may run Compute where FastEndpoints' Resolve cannot see the request.
+        var reads = Resolve<KpiReads>();
+        Task<IReadOnlyList<KpiResultResponse>> Compute(CancellationToken c) =>
+            reads.RunAsync(r => engine.ComputeAllAsync(query.Period, query.Filter, query.CompareMode, r), c);
+        IReadOnlyList<KpiResultResponse> results;
         if (PeerBenchmarkReader.Requested(HttpContext.Request))
+        {
+            // Not a cached response (peers move without the data version): the KPI results are kept, peers added afresh.
+            results = await kept.GetOrComputeAsync("scorecard", query.Period, query.Filter, query.CompareMode, Compute, ct);
             results = await peers.AddAsync(results, query.Period, query.Filter, ct);
+        }
+        else
+            results = await Compute(ct);
         var byId = KpiCatalog.All.Zip(results).ToList();
         var perspectives = Enum.GetValues<Perspective>()
             .Select(p => new PerspectiveResponse(Wire.Of(p), byId.Where(x => x.First.Perspective == p).Select(x => x.Second).ToList()))
