@@ -32,22 +32,10 @@ public sealed class KpiResultCache(HybridCache cache, TenantContext tenant, IOpt
             period.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Escape(filter.Industry), Escape(filter.Segment), Escape(filter.Source),
             compare.ToString());
         var serializer = json.Value.SerializerOptions;
-        byte[] bytes;
-        try
-        {
-            // The computation runs on this request's services with this request's token, so the request waits for it
-            // (CancellationToken.None here) rather than leave it running on a disposed scope for a request that joined it.
-            bytes = await cache.GetOrCreateAsync(key, (Compute: compute, Options: serializer, Ct: ct),
-                static async (s, _) => JsonSerializer.SerializeToUtf8Bytes(await s.Compute(s.Ct), s.Options), cancellationToken: CancellationToken.None);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // This request joined another one's computation, which was cancelled (its caller left or ran out of budget).
-            return await compute(ct);
-        }
+        var bytes = await cache.GetOrComputeAsync(key, async c => JsonSerializer.SerializeToUtf8Bytes(await compute(c), serializer), ct);
         return JsonSerializer.Deserialize<List<KpiResultResponse>>(bytes, serializer)!;
     }
 
     /// <summary>A filter value in the key: null and every string kept apart (the separator is escaped).</summary>
-    private static string Escape(string? value) => value is null ? "~" : Uri.EscapeDataString(value);
+    private static string Escape(string? value) => value is null ? "-" : "=" + Uri.EscapeDataString(value);
 }

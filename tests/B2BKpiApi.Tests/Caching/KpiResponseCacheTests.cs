@@ -111,6 +111,14 @@ public sealed class KpiResponseCacheTests(CachingFactory factory) : IClassFixtur
         await PeerBenchmarks.PeersFactory.OptInAsync(tenant, optIn: false);
         Assert.All(Reasons(await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK)), r => Assert.Equal("not-opted-in", r));
 
+        // What was asked is part of what is kept: a filtered peers read has the filtered values.
+        static List<decimal?> Values(JsonNode body) => body["perspectives"]!.AsArray()
+            .SelectMany(p => p!["kpis"]!.AsArray()).Select(k => k!["value"]?.GetValue<decimal>()).ToList();
+        var unfiltered = Values(await tenant.Http.GetAsync(url).Expect(HttpStatusCode.OK));
+        var filtered = Values(await tenant.Http.GetAsync(url + "&industry=retail").Expect(HttpStatusCode.OK));
+        Assert.NotEqual(unfiltered, filtered);
+        Assert.Equal(Values(await tenant.Http.GetAsync("/v1/scorecard?from=2026-01-01&to=2026-03-31&industry=retail").Expect(HttpStatusCode.OK)), filtered);
+
         // A write is seen by the very next peers read.
         const string mqls = "/v1/kpis/marketing-qualified-leads?from=2026-01-01&to=2026-03-31&peers=true";
         var before = await ValueOf(tenant.Http, mqls);

@@ -175,21 +175,7 @@ public sealed class ChurnRiskService(KpiDbContext db, TenantContext tenant, Hybr
             return await ComputeRankingAsync(asOf, scorer, ct);
         var key = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"churn-rank:{Build:N}:{tenant.TenantId:N}:{tenant.DataVersion}:{scorer.Identity}:{asOf:yyyyMMdd}");
-        byte[] bytes;
-        try
-        {
-            // The computation runs on this request's DbContext with this request's token (its compute budget), so the
-            // request waits for it (CancellationToken.None here) rather than leave it running on a disposed scope for a
-            // request that joined it.
-            bytes = await cache.GetOrCreateAsync(key, (Service: this, AsOf: asOf, Scorer: scorer, Ct: ct),
-                static async (s, _) => (await s.Service.ComputeRankingAsync(s.AsOf, s.Scorer, s.Ct)).ToBytes(),
-                cancellationToken: CancellationToken.None);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // This request joined another one's ranking, which was cancelled (its caller left or ran out of budget).
-            return await ComputeRankingAsync(asOf, scorer, ct);
-        }
+        var bytes = await cache.GetOrComputeAsync(key, async c => (await ComputeRankingAsync(asOf, scorer, c)).ToBytes(), ct);
         return RiskRanking.FromBytes(bytes);
     }
 
