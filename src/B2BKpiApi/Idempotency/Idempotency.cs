@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using B2BKpiApi.Data;
+using B2BKpiApi.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace B2BKpiApi.Idempotency;
@@ -250,29 +251,41 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     }
 }
 
-/// <summary>Deletes idempotency records past their 24 hours, once an hour.</summary>
-public sealed partial class IdempotencyCleanup(IServiceScopeFactory scopes, TimeProvider clock, ILogger<IdempotencyCleanup> logger)
+/// <summary>Deletes idempotency records past their 24 hours, once an hour, from when the API has started serving.</summary>
+public sealed partial class IdempotencyCleanup(
+    IServiceScopeFactory scopes, TimeProvider clock, IHostApplicationLifetime lifetime, ILogger<IdempotencyCleanup> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // As the other workers: an instance that never serves (its port is taken) must not start a delete that its
+        // failed start then cancels half-way (that cancellation was logged with a stack trace).
+        if (!await lifetime.WaitUntilStartedAsync(stoppingToken))
+            return;
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), clock);
-        do
+        try
         {
-            try
+            do
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
-                var now = clock.GetUtcNow().UtcDateTime;
-                var deleted = await db.IdempotencyRecords.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(stoppingToken);
-                if (deleted > 0)
-                    LogDeleted(logger, deleted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e.GetType().FullName ?? "?", e.Message);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<KpiDbContext>();
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    var deleted = await db.IdempotencyRecords.Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(stoppingToken);
+                    if (deleted > 0)
+                        LogDeleted(logger, deleted);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogFailed(logger, e.GetType().FullName ?? "?", e.Message);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} expired idempotency records")]
