@@ -74,9 +74,10 @@ public sealed class AlertStateTests
                 Assert.True(rule.LastEvaluatedAt >= noted.SettlingSince + quiet, $"evaluated at {rule.LastEvaluatedAt:O}, quiet since {noted.SettlingSince:O}");
                 var message = Assert.Single(second.Messages(again));
                 Assert.Equal("kpi.alert.triggered", message.Type);
-                // The settled version is cleared: the next change starts a new quiet period.
-                var schedule = second.Schedule(again)!;
-                Assert.Null(schedule.SettlingVersion);
+                // The settled version is cleared: the next change starts a new quiet period. The worker clears it when it
+                // ends its turn, just after it writes the rule (which CaughtUp saw): wait for that, within the deadline.
+                var schedule = await Eventually.Until(() => second.Schedule(again) is { SettlingVersion: null } s ? s : null,
+                    "the settled version cleared at the end of the turn");
                 Assert.Null(schedule.ClaimedBy);
                 Assert.NotNull(schedule.LastEvaluatedAt);
             }
