@@ -19,7 +19,10 @@ What drives churn (hidden from the model, which sees only the records):
 
 Usage:
   python3 bench/gen_churn.py --digest            # the SHA-256 the parity test compares
-  python3 bench/gen_churn.py --out DIR           # clients.csv, contracts.csv, surveys.csv for the CSV import
+  python3 bench/gen_churn.py --out DIR           # clients.csv, contracts.csv, surveys.csv (clients named by externalId)
+  KPI_API_KEY=<tenant key> python3 bench/gen_churn.py --load http://localhost:5080
+                                                 # import the tenant into a running API (CSV import: clients, then
+                                                 # contracts and surveys with the ids the API gave the clients)
   python3 bench/gen_churn.py --clients 400 --seed 20261204 --summary
 """
 from __future__ import annotations
@@ -28,8 +31,13 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import io
+import json
 import os
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 
 SEED = 20261204
 CLIENTS = 400
@@ -148,26 +156,77 @@ def digest(data) -> str:
     return h.hexdigest()
 
 
-def write_csv(data, out: str, currency: str = "USD") -> None:
-    """Files for POST /v1/{clients,contracts,surveys}/import (clientId columns hold the client's externalId: map them
-    to the ids the API gave, as bench/harness.py does, or use the batch upsert)."""
+CSV_HEADERS = {
+    "clients": ["externalId", "name", "acquiredOn", "churnedOn", "industry", "segment"],
+    "contracts": ["externalId", "clientId", "signedOn", "startsOn", "endsOn", "value", "currency", "kind"],
+    "surveys": ["externalId", "kind", "score", "respondedOn", "clientId", "respondentRole"],
+}
+
+
+def csv_rows(data, client_id=lambda external_id: external_id, currency: str = "USD") -> dict:
+    """The rows of POST /v1/{clients,contracts,surveys}/import. client_id maps a client's externalId to the value of
+    the clientId column: the id the API gave that client when importing, or the externalId itself for files on disk."""
     clients, contracts, surveys = data
+    return {
+        "clients": [[c[0], c[1], c[2].isoformat(), c[3].isoformat() if c[3] else "", "software", "mid-market"]
+                    for c in clients],
+        "contracts": [[k[0], client_id(k[1]), k[2].isoformat(), k[3].isoformat(), k[4].isoformat(),
+                       f"{k[5] // 100}.{k[5] % 100:02d}", currency, k[6]] for k in contracts],
+        "surveys": [[s[0], s[1], s[2], s[3].isoformat(), client_id(s[4]), s[5]] for s in surveys],
+    }
+
+
+def write_csv(data, out: str, currency: str = "USD") -> None:
+    """clients.csv, contracts.csv and surveys.csv in OUT. The clientId columns hold the client's externalId (the API's
+    ids are known only once the clients are stored): map them to those ids before importing, or use --load."""
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "clients.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["externalId", "name", "acquiredOn", "churnedOn", "industry", "segment"])
-        for c in clients:
-            w.writerow([c[0], c[1], c[2].isoformat(), c[3].isoformat() if c[3] else "", "software", "mid-market"])
-    with open(os.path.join(out, "contracts.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["externalId", "clientExternalId", "signedOn", "startsOn", "endsOn", "value", "currency", "kind"])
-        for k in contracts:
-            w.writerow([k[0], k[1], k[2].isoformat(), k[3].isoformat(), k[4].isoformat(), f"{k[5] // 100}.{k[5] % 100:02d}", currency, k[6]])
-    with open(os.path.join(out, "surveys.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["externalId", "kind", "score", "respondedOn", "clientExternalId", "respondentRole"])
-        for s in surveys:
-            w.writerow([s[0], s[1], s[2], s[3].isoformat(), s[4], s[5]])
+    for resource, rows in csv_rows(data, currency=currency).items():
+        with open(os.path.join(out, f"{resource}.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(CSV_HEADERS[resource])
+            w.writerows(rows)
+
+
+def _call(base: str, key: str, method: str, path: str, body: bytes | None = None):
+    headers = {"X-Api-Key": key}
+    if body is not None:
+        headers["Content-Type"] = "text/csv"
+    req = urllib.request.Request(base.rstrip("/") + path, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=600) as r:
+            return json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        sys.exit(f"{method} {path}: HTTP {e.code}: {e.read().decode('utf-8', 'replace')[:600]}")
+
+
+def load(data, base: str, key: str) -> None:
+    """Imports the tenant through the API: the clients, then the contracts and surveys with the clients' ids."""
+    rows = csv_rows(data)
+
+    def import_csv(resource: str, resource_rows) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(CSV_HEADERS[resource])
+        w.writerows(resource_rows)
+        res = _call(base, key, "POST", f"/v1/{resource}/import", buf.getvalue().encode("utf-8"))
+        print(f"{resource}: {res}")
+        if res.get("created", 0) + res.get("updated", 0) != len(resource_rows):
+            sys.exit(f"import {resource}: sent {len(resource_rows)} rows, the API answered {res}")
+
+    import_csv("clients", rows["clients"])
+    ids, cursor = {}, None
+    while True:
+        page = _call(base, key, "GET", "/v1/clients?limit=200" + (f"&cursor={urllib.parse.quote(cursor)}" if cursor else ""))
+        ids.update({c["externalId"]: c["id"] for c in page["items"]})
+        cursor = page.get("nextCursor")
+        if not cursor:
+            break
+    missing = [c[0] for c in data[0] if c[0] not in ids]
+    if missing:
+        sys.exit(f"clients not found after the import: {missing[:5]}")
+    mapped = csv_rows(data, client_id=ids.__getitem__)
+    import_csv("contracts", mapped["contracts"])
+    import_csv("surveys", mapped["surveys"])
 
 
 def main(argv=None) -> int:
@@ -176,7 +235,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--digest", action="store_true")
     ap.add_argument("--summary", action="store_true")
-    ap.add_argument("--out")
+    ap.add_argument("--out", help="write clients.csv, contracts.csv and surveys.csv into this folder")
+    ap.add_argument("--load", metavar="URL", help="import the tenant into the API at URL (tenant key in KPI_API_KEY)")
     args = ap.parse_args(argv)
     data = generate(args.clients, args.seed)
     if args.digest:
@@ -186,6 +246,11 @@ def main(argv=None) -> int:
         print(f"clients={len(clients)} churned={sum(1 for c in clients if c[3])} contracts={len(contracts)} surveys={len(surveys)}")
     if args.out:
         write_csv(data, args.out)
+    if args.load:
+        key = os.environ.get("KPI_API_KEY")
+        if not key:
+            ap.error("--load needs the tenant's API key in KPI_API_KEY")
+        load(data, args.load, key)
     return 0
 
 

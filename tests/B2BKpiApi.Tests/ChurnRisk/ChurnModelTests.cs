@@ -71,6 +71,8 @@ public sealed class ChurnBackTestTests(ITestOutputHelper output)
         Assert.True(w[0] < 0, "more days to the contract end must lower the risk");
         Assert.True(w[2] < 0, "a higher economic-buyer score must lower the risk");
         Assert.True(w[4] > 0, "roles gone silent must raise the risk");
+        for (var i = 0; i < w.Length; i++)
+            Assert.True(w[i] * ChurnFactors.RiskDirection(ChurnFactors.All[i]) >= 0, $"{ChurnFactors.All[i]} has weight {w[i]:F4} against its direction");
     }
 
     [Fact]
@@ -150,5 +152,65 @@ public sealed class ChurnLeakageTests
         Assert.Equal(before, ChurnFeatures.Extract(later, cutoff).Values);
         // The same records do count the day after: the test would fail if they were ignored altogether.
         Assert.NotEqual(ChurnFeatures.Extract(later with { Client = client }, after).Values, ChurnFeatures.Extract(history, after).Values);
+    }
+}
+
+/// <summary>A served model never explains a factor against its documented direction.</summary>
+public sealed class ChurnFactorDirectionTests
+{
+    // Churn is driven by days to the contract end; the survey trend rises with churn (as when it stands in for a
+    // correlated driver), the opposite of its documented direction (a rising trend may only lower the risk).
+    private static List<(ChurnFeatureVector Features, bool Label)> Examples()
+    {
+        var random = new Random(7);
+        var examples = new List<(ChurnFeatureVector, bool)>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var days = random.Next(0, 181);
+            var trend = random.NextDouble() * 6 - 3;
+            var logit = -1.0 - days / 40.0 + 1.2 * trend;
+            var label = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
+            double[] values = [days, random.NextDouble() * 20 - 10, random.Next(0, 11), random.Next(0, 3), random.Next(0, 2), trend];
+            examples.Add((new ChurnFeatureVector(values, true, days > 0), label));
+        }
+        return examples;
+    }
+
+    [Fact]
+    public void A_factor_fitted_against_its_documented_direction_is_left_out_and_the_rest_refitted()
+    {
+        var examples = Examples();
+        var unconstrained = ChurnTrainer.Fit(examples, [0, 1, 2, 3, 4, 5]);
+        Assert.True(unconstrained.Weights[5] > 0.5, $"the plain fit should give the survey trend a clearly positive weight, got {unconstrained.Weights[5]:F3}");
+
+        var served = ChurnTrainer.FitWithDocumentedDirections(examples);
+        Assert.Equal(0.0, served.Weights[5]);
+        Assert.True(served.Weights[0] < 0, "days to the contract end must still lower the risk");
+        for (var i = 0; i < ChurnFactors.All.Count; i++)
+            Assert.True(served.Weights[i] * ChurnFactors.RiskDirection(ChurnFactors.All[i]) >= 0,
+                $"{ChurnFactors.All[i]} has weight {served.Weights[i]:F4} against its direction");
+
+        // Left out means no contribution, and the sentence says so.
+        var score = served.Score(examples[0].Features);
+        Assert.Equal(0.0, score.Factors[5].Contribution);
+        Assert.EndsWith("hardly moves the risk.", ChurnWords.Describe(ChurnFactors.SurveyTrend, -3.0, score.Factors[5].Contribution, true));
+    }
+
+    [Fact]
+    public void With_every_factor_against_its_direction_the_model_is_the_churn_rate()
+    {
+        // Each factor moves the risk the wrong way: days to the end raise it, detractors lower it, and so on.
+        var random = new Random(11);
+        var examples = new List<(ChurnFeatureVector Features, bool Label)>();
+        for (var i = 0; i < 1500; i++)
+        {
+            double[] values = [random.Next(0, 181), random.NextDouble() * 20 - 10, random.Next(0, 11), random.Next(0, 3), random.Next(0, 3), random.NextDouble() * 6 - 3];
+            var logit = -2.0 + Enumerable.Range(0, 6).Sum(k => -ChurnFactors.RiskDirection(ChurnFactors.All[k]) * values[k] / (k == 0 ? 60.0 : k == 1 ? 6.0 : 2.0));
+            examples.Add((new ChurnFeatureVector(values, true, values[0] > 0), random.NextDouble() < 1 / (1 + Math.Exp(-logit))));
+        }
+        var served = ChurnTrainer.FitWithDocumentedDirections(examples);
+        Assert.All(served.Weights, w => Assert.Equal(0.0, w));
+        var rate = examples.Count(e => e.Label) / (double)examples.Count;
+        Assert.Equal(rate, LogisticParameters.Sigmoid(served.Bias), 9);
     }
 }

@@ -60,6 +60,18 @@ public static class ChurnFactors
     public static readonly IReadOnlyList<string> All =
         [DaysToContractEnd, ContractValueChange, EconomicBuyerNps, DmuDetractors, RolesGoneSilent, SurveyTrend];
 
+    /// <summary>
+    /// The direction in which a factor can move the risk in a served model: +1 where a higher value may only raise it
+    /// (detractors, roles gone silent), −1 where a higher value may only lower it (days to the contract end, contract
+    /// value change, the economic buyer's score, the survey trend). The rules score follows the same directions.
+    /// </summary>
+    public static int RiskDirection(string factor) => factor switch
+    {
+        DmuDetractors or RolesGoneSilent => 1,
+        DaysToContractEnd or ContractValueChange or EconomicBuyerNps or SurveyTrend => -1,
+        _ => throw new ArgumentOutOfRangeException(nameof(factor), factor, null),
+    };
+
     public static string UnitOf(string factor) => factor switch
     {
         DaysToContractEnd => "days",

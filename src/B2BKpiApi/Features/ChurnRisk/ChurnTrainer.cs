@@ -83,9 +83,9 @@ public static class ChurnTrainer
                 Result(windowTraining, windowHeldOut, training, heldOut, rulesScores, baselineScores));
         }
 
-        var backTestModel = Fit(training, [0, 1, 2, 3, 4, 5]);
+        var backTestModel = FitWithDocumentedDirections(training);
         var modelScores = Measure(heldOut, e => backTestModel.Score(e.Features).Probability);
-        var served = Fit(examples, [0, 1, 2, 3, 4, 5]);
+        var served = FitWithDocumentedDirections(examples);
         return new TrainedChurnModel(ChurnMethods.LogisticRegression, null, asOf, churnEvents, served,
             examples.Min(e => e.Cutoff), examples.Max(e => e.Cutoff),
             Result(windowTraining, windowHeldOut, training, heldOut, modelScores, baselineScores));
@@ -150,9 +150,48 @@ public static class ChurnTrainer
     }
 
     /// <summary>
-    /// Standardizes the chosen features on the examples and fits ML.NET's L-BFGS logistic regression (L2 only, so
-    /// every factor keeps a weight). Returns weights over all six features, zero for those not chosen.
+    /// Fits every factor, then, while a factor's weight points against its documented direction
+    /// (<see cref="ChurnFactors.RiskDirection"/>), leaves out the one that points against it most and fits again. A
+    /// factor left out has weight 0 and contributes nothing, so an explanation never says, for example, that falling
+    /// NPS scores lower the risk: with correlated factors a fit can give one of them the opposite sign, which says
+    /// nothing about that factor and would mislead the account manager reading it.
     /// </summary>
+    internal static LogisticParameters FitWithDocumentedDirections(IReadOnlyList<(ChurnFeatureVector Features, bool Label)> examples) =>
+        FitWithDocumentedDirections(examples.Select(e => new Example(e.Features, e.Label, default)).ToList());
+
+    private static LogisticParameters FitWithDocumentedDirections(List<Example> examples)
+    {
+        var features = Enumerable.Range(0, ChurnFactors.All.Count).ToList();
+        while (true)
+        {
+            var fitted = Fit(examples, [.. features]);
+            var against = features
+                .Select(i => (Index: i, Signed: fitted.Weights[i] * ChurnFactors.RiskDirection(ChurnFactors.All[i])))
+                .Where(x => x.Signed < 0)
+                .OrderBy(x => x.Signed)
+                .ToList();
+            if (against.Count == 0)
+                return fitted;
+            features.Remove(against[0].Index);
+            if (features.Count == 0)
+                return InterceptOnly(examples, fitted.Weights.Length);
+        }
+    }
+
+    /// <summary>No factor kept: every client gets the examples' churn rate (both outcomes are present when this runs).</summary>
+    private static LogisticParameters InterceptOnly(List<Example> examples, int width)
+    {
+        var rate = Math.Clamp(examples.Count(e => e.Label) / (double)examples.Count, 1e-6, 1 - 1e-6);
+        return new LogisticParameters(Math.Log(rate / (1 - rate)), new double[width], new double[width], Enumerable.Repeat(1.0, width).ToArray());
+    }
+
+    /// <summary>
+    /// Standardizes the chosen features on the examples and fits ML.NET's L-BFGS logistic regression (L2 only: the
+    /// fit itself zeroes no factor). Returns weights over all six features, zero for those not chosen (mean 0, scale 1).
+    /// </summary>
+    internal static LogisticParameters Fit(IReadOnlyList<(ChurnFeatureVector Features, bool Label)> examples, int[] features) =>
+        Fit(examples.Select(e => new Example(e.Features, e.Label, default)).ToList(), features);
+
     private static LogisticParameters Fit(List<Example> examples, int[] features)
     {
         var width = ChurnFactors.All.Count;

@@ -17,9 +17,10 @@ public sealed record BackTestMeasures(decimal? RocAuc, decimal? PrecisionAtTop10
 
 /// <summary>One factor's weight in the served logistic regression.</summary>
 /// <param name="Factor">The factor.</param>
-/// <param name="Weight">Log-odds per standard deviation of the factor.</param>
-/// <param name="Mean">The factor's mean over the training examples.</param>
-/// <param name="Scale">Its standard deviation (1 when constant).</param>
+/// <param name="Weight">Log-odds per standard deviation of the factor; 0 when the factor was left out because the fit
+/// pointed it against its documented direction (README "Churn risk").</param>
+/// <param name="Mean">The factor's mean over the training examples (0 when left out).</param>
+/// <param name="Scale">Its standard deviation (1 when constant or left out).</param>
 public sealed record ChurnModelWeight(string Factor, decimal Weight, decimal Mean, decimal Scale);
 
 /// <summary>The tenant's churn model: its method, windows and back-test against the naive baseline.</summary>
