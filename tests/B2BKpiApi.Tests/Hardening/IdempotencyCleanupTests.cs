@@ -1,5 +1,6 @@
 using B2BKpiApi.Data;
 using B2BKpiApi.Idempotency;
+using B2BKpiApi.Tests.Alerts;
 using B2BKpiApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,9 +68,8 @@ public sealed class IdempotencyCleanupTests(ApiFactory factory) : IClassFixture<
         Assert.True(factory.WithDb(db => db.IdempotencyRecords.Any(r => r.Id == expired.Id)), "deleted before the API served");
         await lifetime.Started.CancelAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (factory.WithDb(db => db.IdempotencyRecords.Any(r => r.Id == expired.Id)) && DateTime.UtcNow < deadline)
-            await Task.Delay(50);
+        await Eventually.Until(() => factory.WithDb(db => db.IdempotencyRecords.Any(r => r.Id == expired.Id)) ? null : "deleted",
+            "the expired record deleted once the API serves");
         await cleanup.StopAsync(CancellationToken.None);
 
         Assert.False(factory.WithDb(db => db.IdempotencyRecords.Any(r => r.Id == expired.Id)), "the expired record is still there");
